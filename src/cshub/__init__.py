@@ -1,0 +1,1 @@
+"""cshub: the Contextual Safeguarding Hub."""

@@ -1,0 +1,153 @@
+"""Read queries for people and cases. Views read through these, never through raw querysets.
+
+Issue 3 puts the need-to-know scope in front of every one of these.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from cshub.contexts.models import PersonGroup, PersonPlace
+from cshub.core import identifiers
+from cshub.core.vocab import CaseStatus, IdentifierScheme
+
+from .models import Address, Allocation, Case, Flag, Identifier, Person, Relationship
+
+SEARCH_LIMIT = 50
+
+
+def caseload_for(*, user) -> dict[str, QuerySet[Case]]:
+    """The user's own open cases (named worker) and their teams' other open cases."""
+    open_cases = Case.objects.filter(status=CaseStatus.OPEN).select_related("person")
+    current = Allocation.objects.filter(ended_on__isnull=True)
+    mine = open_cases.filter(id__in=current.filter(worker=user).values("case_id")).prefetch_related(
+        "harms"
+    )
+    team_ids = user.memberships.filter(ended_on__isnull=True).values("team_id")
+    team = (
+        open_cases.filter(id__in=current.filter(team_id__in=team_ids).values("case_id"))
+        .exclude(id__in=mine.values("id"))
+        .prefetch_related(
+            "harms",
+            Prefetch("allocations", queryset=current.select_related("worker", "team")),
+        )
+    )
+    return {"mine": mine.order_by("person__family_name"), "team": team.order_by("-opened_on")}
+
+
+@dataclass(frozen=True)
+class SearchTerms:
+    name: str = ""
+    date_of_birth: date | None = None
+    identifier: str = ""
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.name.strip() or self.date_of_birth or self.identifier.strip())
+
+
+def _identifier_candidates(text: str) -> list[tuple[str, str]]:
+    """Every (scheme, canonical value) the text could be; shape-only schemes included."""
+    out = []
+    for scheme in IdentifierScheme:
+        try:
+            out.append((scheme.value, identifiers.normalise(scheme, text)))
+        except identifiers.InvalidIdentifier:
+            continue
+    return out
+
+
+def person_search(*, terms: SearchTerms, limit: int = SEARCH_LIMIT) -> tuple[list[Person], bool]:
+    """People matching every given term. Each word of a name matches the start of a given,
+    family or preferred name, or an alias (so "jo smi" finds Joanne Smith). Returns the first
+    `limit` people and whether there were more."""
+    if terms.is_empty:
+        return [], False
+    qs = Person.objects.all()
+    for word in re.findall(r"[\w'-]+", terms.name)[:5]:
+        qs = qs.filter(
+            Q(given_name__istartswith=word)
+            | Q(family_name__istartswith=word)
+            | Q(preferred_name__istartswith=word)
+            | Q(aliases__given_name__istartswith=word)
+            | Q(aliases__family_name__istartswith=word)
+        )
+    if terms.date_of_birth:
+        qs = qs.filter(date_of_birth=terms.date_of_birth)
+    if terms.identifier.strip():
+        condition = Q(pk__in=[])
+        for scheme, value in _identifier_candidates(terms.identifier):
+            condition |= Q(scheme=scheme, value=value)
+        qs = qs.filter(id__in=Identifier.objects.filter(condition).values("person_id"))
+    people = list(
+        qs.distinct()
+        .select_related("school")
+        .prefetch_related("identifiers")
+        .order_by("family_name", "given_name", "id")[: limit + 1]
+    )
+    return people[:limit], len(people) > limit
+
+
+def person_get(*, person_id: uuid.UUID | str) -> Person | None:
+    """One person with everything the profile shows, in a fixed number of queries."""
+    return (
+        Person.objects.select_related("school", "created_by")
+        .prefetch_related(
+            "aliases",
+            "identifiers",
+            Prefetch("addresses", queryset=Address.objects.select_related("ward")),
+            "vulnerabilities",
+            Prefetch("flags", queryset=Flag.objects.select_related("raised_by")),
+            Prefetch(
+                "relationships_out",
+                queryset=Relationship.objects.select_related("other", "source_agency"),
+            ),
+            Prefetch(
+                "relationships_in",
+                queryset=Relationship.objects.select_related("person", "source_agency"),
+            ),
+            Prefetch(
+                "place_links",
+                queryset=PersonPlace.objects.select_related("place", "source_agency"),
+            ),
+            Prefetch(
+                "group_links",
+                queryset=PersonGroup.objects.select_related("group", "source_agency"),
+            ),
+            Prefetch(
+                "cases",
+                queryset=Case.objects.prefetch_related(
+                    "harms",
+                    Prefetch(
+                        "allocations",
+                        queryset=Allocation.objects.select_related("team__agency", "worker"),
+                    ),
+                ),
+            ),
+        )
+        .filter(pk=person_id)
+        .first()
+    )
+
+
+def relationships_of(person: Person) -> list[dict]:
+    """Both directions of every relationship, each as seen from this person."""
+    rows = [
+        {"other": r.other, "kind": r.get_kind_display(), "detail": r.detail, "rel": r}
+        for r in person.relationships_out.all()
+    ]
+    rows += [
+        {
+            "other": r.person,
+            "kind": r.get_kind_display(),
+            "detail": f"this person is their {r.detail}" if r.detail else "",
+            "rel": r,
+        }
+        for r in person.relationships_in.all()
+    ]
+    return sorted(rows, key=lambda row: (row["kind"], row["other"].family_name))

@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "cshub administration"
+admin.site.site_title = "cshub"
+
+urlpatterns = [
+    path("", include("cshub.core.urls")),
+    path("accounts/", include("cshub.accounts.urls")),
+    path("people/", include("cshub.people.urls")),
+    path("", include("cshub.contexts.urls")),
+    path("admin/", admin.site.urls),
+]
