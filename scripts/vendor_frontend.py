@@ -37,7 +37,8 @@ NOTICES = {
 
 
 def _fetch(package: str, version: str, workdir: Path) -> Path:
-    command = ["npm", "pack", f"{package}@{version}", "--silent", "--pack-destination", str(workdir)]
+    spec = f"{package}@{version}"
+    command = ["npm", "pack", spec, "--silent", "--pack-destination", str(workdir)]
     out = subprocess.run(  # noqa: S603 - fixed arguments; names and versions from package.json
         command,  # noqa: S607 - npm from PATH, as a developer runs it
         check=True,
