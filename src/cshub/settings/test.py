@@ -1,9 +1,13 @@
-"""Settings for the test suite: SQLite in memory unless DATABASE_URL names PostgreSQL."""
+"""Settings for the test suite.
+
+SQLite in memory by default. With CSHUB_TEST_DATABASE=url the suite runs on DATABASE_URL
+(PostgreSQL); `make test` runs SQLite first, then PostgreSQL when DATABASE_URL is set.
+"""
 
 from .base import *  # noqa: F403
 from .base import DATABASES, env
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only, tests only
 
-if not env("DATABASE_URL", default=""):
+if env("CSHUB_TEST_DATABASE", default="sqlite") != "url" or not env("DATABASE_URL", default=""):
     DATABASES["default"] = {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
