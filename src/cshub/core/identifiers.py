@@ -65,9 +65,10 @@ def upn_check_letter(body: str) -> str:
 
 def normalise_upn(value: str) -> str:
     upn = _SPACES.sub("", value).upper()
-    if not re.fullmatch(r"[A-Z]\d{11}[0-9A-Z]", upn):
+    if not re.fullmatch(r"[A-HJ-NP-RT-Z]\d{11}[0-9A-HJ-NP-RT-Z]", upn):
         raise InvalidIdentifier(
-            "A Unique Pupil Number is 13 characters: a letter, 11 digits, then a digit or letter."
+            "A Unique Pupil Number is 13 characters: a letter, 11 digits, then a digit or letter"
+            " (never I, O or S)."
         )
     try:
         stdnum_upn.validate(upn)

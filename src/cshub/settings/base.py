@@ -118,7 +118,7 @@ DATETIME_FORMAT = "j M Y, H:i"
 SHORT_DATE_FORMAT = "d/m/Y"
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = None  # production.py sets it for collectstatic; elsewhere files come from the apps
 WHITENOISE_USE_FINDERS = True  # serve straight from the apps' static folders outside production
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

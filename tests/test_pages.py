@@ -1,0 +1,158 @@
+"""Every page: anonymous users are sent to sign-in; a signed-in user gets the page.
+
+The list of URLs is walked from the URL resolver, so a new view that is not listed here fails
+the build until someone decides how it is reached and who may reach it.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from . import factories
+
+PUBLIC = {"core:healthz", "accounts:login"}
+POST_ONLY = {"accounts:logout"}
+
+
+def _named_patterns(resolver: URLResolver | None = None, namespace: str = "") -> set[str]:
+    names = set()
+    for entry in (resolver or get_resolver()).url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace == "admin":
+                continue
+            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            names |= _named_patterns(entry, ns)
+        elif isinstance(entry, URLPattern) and entry.name:
+            names.add(f"{namespace}{entry.name}")
+    return names
+
+
+@pytest.fixture
+def borough(allocated_case):
+    place = factories.PlaceFactory()
+    group = factories.GroupFactory()
+    factories.PersonPlaceFactory(person=allocated_case.person, place=place)
+    factories.PersonGroupFactory(person=allocated_case.person, group=group)
+    factories.FlagFactory(person=allocated_case.person)
+    return {"person": allocated_case.person, "place": place, "group": group}
+
+
+def _urls(borough) -> dict[str, str]:
+    person, place, group = borough["person"], borough["place"], borough["group"]
+    return {
+        "core:home": reverse("core:home"),
+        "core:healthz": reverse("core:healthz"),
+        "accounts:login": reverse("accounts:login"),
+        "accounts:logout": reverse("accounts:logout"),
+        "people:search": reverse("people:search") + "?name=jor",
+        "people:create": reverse("people:create"),
+        "people:detail": reverse("people:detail", args=[person.id]),
+        "people:identifier_add": reverse("people:identifier_add", args=[person.id]),
+        "contexts:place_list": reverse("contexts:place_list"),
+        "contexts:place_detail": reverse("contexts:place_detail", args=[place.id]),
+        "contexts:group_list": reverse("contexts:group_list"),
+        "contexts:group_detail": reverse("contexts:group_detail", args=[group.id]),
+    }
+
+
+def test_every_named_url_is_covered(borough):
+    missing = _named_patterns() - set(_urls(borough))
+    assert not missing, f"views not in the page matrix: {sorted(missing)}"
+
+
+@pytest.mark.django_db
+def test_anonymous_users_are_sent_to_sign_in(client, borough):
+    for name, url in _urls(borough).items():
+        if name in PUBLIC:
+            continue
+        response = client.post(url) if name in POST_ONLY else client.get(url)
+        assert response.status_code == 302, name
+        assert response["Location"].startswith(reverse("accounts:login")), name
+
+
+@pytest.mark.django_db
+def test_public_pages_answer_anonymous_users(client, borough):
+    assert client.get(reverse("accounts:login")).status_code == 200
+    assert client.get(reverse("core:healthz")).json() == {"status": "ok"}
+
+
+@pytest.mark.django_db
+def test_every_page_renders_for_a_signed_in_user(cypf_worker_client, borough):
+    for name, url in _urls(borough).items():
+        if name in POST_ONLY or name in PUBLIC:
+            continue
+        response = cypf_worker_client.get(url)
+        assert response.status_code == 200, (name, response.status_code)
+        assert b"govuk-template" in response.content, name
+
+
+@pytest.mark.django_db
+def test_caseload_lists_the_workers_children(cypf_worker_client, allocated_case):
+    response = cypf_worker_client.get(reverse("core:home"))
+    assert allocated_case.person.full_name in response.content.decode()
+    assert list(response.context["caseload"]["mine"]) == [allocated_case]
+
+
+@pytest.mark.django_db
+def test_profile_shows_identity_identifiers_flags_contexts_and_case(cypf_worker_client, borough):
+    person = borough["person"]
+    html = cypf_worker_client.get(reverse("people:detail", args=[person.id])).content.decode()
+    identifier = person.identifiers.get()
+    for expected in (
+        person.full_name,
+        identifier.value,
+        "At risk of child criminal exploitation",
+        borough["place"].name,
+        borough["group"].name,
+        person.cases.get().reference,
+        "Timeline",
+    ):
+        assert expected in html, expected
+
+
+@pytest.mark.django_db
+def test_unknown_ids_are_404(cypf_worker_client):
+    import uuid
+
+    for name in ("people:detail", "contexts:place_detail", "contexts:group_detail"):
+        response = cypf_worker_client.get(reverse(name, args=[uuid.uuid4()]))
+        assert response.status_code == 404, name
+    assert cypf_worker_client.get("/people/1/").status_code == 404  # ids are never sequential
+
+
+@pytest.mark.django_db
+def test_logout_ends_the_session(cypf_worker_client):
+    response = cypf_worker_client.post(reverse("accounts:logout"))
+    assert response.status_code == 302
+    assert cypf_worker_client.get(reverse("core:home")).status_code == 302
+
+
+@pytest.mark.django_db
+def test_sign_in_with_the_standard_form(client, cypf_worker):
+    response = client.post(
+        reverse("accounts:login"), {"username": "cypf.worker", "password": factories.PASSWORD}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("core:home")
+
+
+@pytest.mark.django_db
+def test_wrong_password_shows_an_error_summary(client, cypf_worker):
+    response = client.post(reverse("accounts:login"), {"username": "cypf.worker", "password": "x"})
+    assert response.status_code == 200
+    assert b"govuk-error-summary" in response.content
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_healthz_answers_503_when_the_database_does_not(client, monkeypatch):
+    from django.db import DatabaseError, connection
+
+    def broken_cursor(*args, **kwargs):
+        raise DatabaseError("connection refused")
+
+    monkeypatch.setattr(connection, "cursor", broken_cursor)
+    response = client.get(reverse("core:healthz"))
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable"}
