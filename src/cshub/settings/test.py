@@ -11,3 +11,4 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed on
 
 if env("CSHUB_TEST_DATABASE", default="sqlite") != "url" or not env("DATABASE_URL", default=""):
     DATABASES["default"] = {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
+CSHUB_AUDIT_ALLOW_FLUSH = True  # lets transactional tests empty the audit table; never elsewhere
