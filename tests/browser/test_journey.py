@@ -23,7 +23,7 @@ def test_sign_in_search_and_open_profile(page, live_server, world, sign_in, arti
     page.get_by_label("Name").fill("tams quill")
     page.get_by_role("button", name="Search").click()
 
-    expect(page.get_by_role("heading", name="1 person found")).to_be_visible()
+    expect(page.get_by_role("heading", name="1 record found")).to_be_visible()
     page.get_by_role("link", name="QUILLFEATHER, Tamsin").click()
 
     expect(page).to_have_url(re.compile(rf"/people/{world.child.id}/$"))
