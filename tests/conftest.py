@@ -11,6 +11,7 @@ import pytest
 from cshub.core.vocab import AgencyKind, Role, TeamFunction
 
 from . import factories
+from .auth import sign_in
 
 
 @pytest.fixture
@@ -35,7 +36,7 @@ def cypf_worker(cypf_team):
 
 @pytest.fixture
 def cypf_worker_client(client, cypf_worker):
-    client.force_login(cypf_worker)
+    sign_in(client, cypf_worker)  # password and second factor, as after a real sign-in
     return client
 
 

@@ -26,4 +26,9 @@ class MembershipInline(admin.TabularInline):
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     inlines = [MembershipInline]
-    fieldsets = (*DjangoUserAdmin.fieldsets, ("Work", {"fields": ("job_title", "phone")}))
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets,
+        ("Work", {"fields": ("job_title", "phone")}),
+        ("Sessions", {"fields": ("sessions_revoked_at",)}),
+    )
+    readonly_fields = ["sessions_revoked_at"]

@@ -45,6 +45,12 @@ class User(AbstractUser):
 
     job_title = models.CharField(max_length=200, blank=True)
     phone = models.CharField(max_length=30, blank=True)
+    sessions_revoked_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Sessions that began before this time are ended ('sign out everywhere').",
+    )
 
     class Meta:
         ordering = ["last_name", "first_name", "username"]

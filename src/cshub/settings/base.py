@@ -5,9 +5,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF, STRICT_DYNAMIC
 
 SRC_DIR = Path(__file__).resolve().parent.parent  # src/cshub
 BASE_DIR = SRC_DIR.parent.parent  # the repository root (the package is installed editable)
@@ -35,26 +37,40 @@ INSTALLED_APPS = [
     "crispy_forms_gds",
     "django_htmx",
     "django_filters",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "csp",
     "cshub.core",
     "cshub.audit",
+    "cshub.access",
     "cshub.accounts",
     "cshub.people",
     "cshub.contexts",
     "cshub.demo",
 ]
 
+# Order matters (see docs/security.md): CSP sits outside everything that renders a page, so
+# every response (errors and the lockout page included) gets the header and its nonce; static
+# files leave at WhiteNoise, before the no-store rule; the session policy runs once the user,
+# their OTP device and the audit context are known.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "cshub.core.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "cshub.audit.context.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "cshub.core.middleware.SessionPolicyMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cshub.urls"
@@ -107,6 +123,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Axes first: it refuses a locked-out username before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -134,13 +156,62 @@ CRISPY_TEMPLATE_PACK = "gds"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True  # no script reads it: forms carry the token
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = True  # idle expiry: each request renews the 30 minutes
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
+# Sessions end 12 hours after sign-in however busy they are (cshub.core.middleware).
+CSHUB_SESSION_MAX_AGE = timedelta(hours=12)
+# `cshub disable_inactive_users` disables accounts with no sign-in for this many days.
+CSHUB_DISABLE_AFTER_DAYS = env.int("CSHUB_DISABLE_AFTER_DAYS", default=90)
+
+# Content Security Policy (django-csp 4): scripts only by nonce. 'strict-dynamic' lets the one
+# nonce-bearing module (cshub/init.js) import GOV.UK Frontend; no inline script, no eval.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [NONCE, STRICT_DYNAMIC],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    }
+}
+
+# MFA (django-otp, TOTP). Required for everyone unless CSHUB_DEMO_MODE.
+OTP_TOTP_ISSUER = env("CSHUB_OTP_ISSUER", default="cshub")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a device's secret key
+
+# Lockout (django-axes). By username only: council staff share NAT'd addresses, so locking by
+# IP would lock out a whole office. 5 failures in a row lock that username for 15 minutes
+# (docs/security.md says why 15). Unknown usernames lock the same way, so a lockout reveals
+# nothing about which usernames exist.
+AXES_ENABLED = True
+AXES_FAILURE_LIMIT = 5
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_RESET_ON_SUCCESS = True  # the limit counts failures since the last successful sign-in
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the page's "15 minutes" stays true
+AXES_LOCKOUT_CALLABLE = "cshub.accounts.views.locked_out"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_DISABLE_ACCESS_LOG = True  # sign-ins are in the audit trail already; no second copy
+
+SILENCED_SYSTEM_CHECKS = [
+    # axes.W006 asks for 'ip_address' among the lockout parameters. Deliberately not: a lock by
+    # address would shut out every colleague behind the same council NAT, and a lock by username
+    # cannot be dodged by rotating addresses, agents or cookies. Password spraying from one
+    # address is for the reverse proxy's per-address rate limit (docs/security.md).
+    "axes.W006",
+]
 
 LOGGING = {
     "version": 1,
@@ -150,3 +221,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Mail: the console in development; in production set EMAIL_URL, e.g. smtp+tls://host:587.
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="cshub@localhost")
+# Break-glass: how long emergency access lasts before it must be asked for again.
+CSHUB_BREAK_GLASS_HOURS = env.int("CSHUB_BREAK_GLASS_HOURS", default=24)

@@ -12,3 +12,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed on
 if env("CSHUB_TEST_DATABASE", default="sqlite") != "url" or not env("DATABASE_URL", default=""):
     DATABASES["default"] = {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
 CSHUB_AUDIT_ALLOW_FLUSH = True  # lets transactional tests empty the audit table; never elsewhere
+
+# The suite tests the real thing: MFA required, lockout on (axes keeps its attempts in the
+# database, so each test's rollback clears them).
+CSHUB_DEMO_MODE = False
+AXES_ENABLED = True
