@@ -112,7 +112,8 @@ def test_unknown_choice_codes_are_refused(cypf_worker_client):
 
 
 @pytest.mark.django_db
-def test_adding_a_duplicate_identifier_to_a_profile_is_refused(cypf_worker_client, child):
+def test_adding_a_duplicate_identifier_to_a_profile_is_refused(cypf_worker_client, allocated_case):
+    child = allocated_case.person
     other = factories.IdentifierFactory()
     url = reverse("people:identifier_add", args=[child.id])
     response = cypf_worker_client.post(url, {"scheme": "nhs", "value": other.value})
@@ -122,7 +123,8 @@ def test_adding_a_duplicate_identifier_to_a_profile_is_refused(cypf_worker_clien
 
 
 @pytest.mark.django_db
-def test_adding_a_valid_identifier_normalises_it(cypf_worker_client, child):
+def test_adding_a_valid_identifier_normalises_it(cypf_worker_client, allocated_case):
+    child = allocated_case.person
     upn = identifiers.make_upn(la_code=370, establishment=4001, year=2016, serial=12)
     url = reverse("people:identifier_add", args=[child.id])
     response = cypf_worker_client.post(url, {"scheme": "upn", "value": upn.lower()})
@@ -140,20 +142,20 @@ def test_search_finds_by_partial_name_dob_and_identifier(cypf_worker_client, chi
         {"date_of_birth_0": "17", "date_of_birth_1": "5", "date_of_birth_2": "2011"},
         {"identifier": f"{nhs[:3]} {nhs[3:6]} {nhs[6:]}"},
     ):
-        response = cypf_worker_client.get(search, query)
-        assert list(response.context["people"]) == [child], query
-    response = cypf_worker_client.get(search, {"name": "nobody"})
-    assert list(response.context["people"]) == []
+        response = cypf_worker_client.post(search, query)
+        assert [row["person"] for row in response.context["rows"]] == [child], query
+    response = cypf_worker_client.post(search, {"name": "nobody"})
+    assert list(response.context["rows"]) == []
 
 
 @pytest.mark.django_db
 def test_search_finds_by_alias(cypf_worker_client, child):
     child.aliases.create(kind="street", given_name="Shadow")
-    response = cypf_worker_client.get(reverse("people:search"), {"name": "shad"})
-    assert list(response.context["people"]) == [child]
+    response = cypf_worker_client.post(reverse("people:search"), {"name": "shad"})
+    assert [row["person"] for row in response.context["rows"]] == [child]
 
 
 @pytest.mark.django_db
 def test_empty_search_asks_for_a_term(cypf_worker_client):
-    response = cypf_worker_client.get(reverse("people:search"), {"name": ""})
+    response = cypf_worker_client.post(reverse("people:search"), {"name": ""})
     assert "Enter a name, a date of birth or an identifier" in response.content.decode()

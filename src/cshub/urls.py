@@ -9,5 +9,7 @@ urlpatterns = [
     path("accounts/", include("cshub.accounts.urls")),
     path("people/", include("cshub.people.urls")),
     path("", include("cshub.contexts.urls")),
+    path("access/", include("cshub.access.urls")),
+    path("audit/", include("cshub.audit.urls")),
     path("admin/", admin.site.urls),
 ]

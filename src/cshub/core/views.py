@@ -5,12 +5,14 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from cshub.audit.services import record
 from cshub.people.selectors import caseload_for
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     caseload = caseload_for(user=request.user)
+    record(action="core.caseload.viewed")
     return render(request, "core/home.html", {"caseload": caseload})
 
 

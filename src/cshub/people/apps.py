@@ -7,6 +7,9 @@ class PeopleConfig(AppConfig):
     verbose_name = "People and cases"
 
     def ready(self) -> None:
-        from . import timeline
+        from cshub.access import registry
+
+        from . import relationships, timeline
 
         timeline.register(timeline.people_events)
+        registry.register(relationships.CASE_ALLOCATION)

@@ -26,7 +26,7 @@ class PersonSearchForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = gds_helper(
             Field.text("name", field_width=20),
-            Field("date_of_birth", legend_size=Size.SMALL),
+            Field("date_of_birth"),
             Field.text("identifier", field_width=20),
             Button("search", "Search"),
         )
@@ -67,7 +67,7 @@ class PersonCreateForm(forms.Form):
         self.helper = gds_helper(
             Field.text("given_name", field_width=20),
             Field.text("family_name", field_width=20),
-            Field("date_of_birth", legend_size=Size.SMALL),
+            Field("date_of_birth"),
             Field.select("date_of_birth_precision"),
             Field.select("sex"),
             Field.select("ethnicity"),

@@ -60,6 +60,11 @@ class Person(BaseModel):
         related_name="pupils",
         limit_choices_to={"kind": "school"},
     )
+    is_restricted = models.BooleanField(
+        "sealed",
+        default=False,
+        help_text="Sealed: only named users see it; it is hidden from everyone else's search",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -1,7 +1,5 @@
-"""Read queries for people and cases. Views read through these, never through raw querysets.
-
-Issue 3 puts the need-to-know scope in front of every one of these.
-"""
+"""Read queries for people and cases. Views read through these, never through raw querysets,
+and always within a scope from `cshub.access.policy` (or after `access_person`)."""
 
 from __future__ import annotations
 
@@ -10,11 +8,12 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 
+from cshub.accounts.models import Team
 from cshub.contexts.models import PersonGroup, PersonPlace
 from cshub.core import identifiers
-from cshub.core.vocab import CaseStatus, IdentifierScheme
+from cshub.core.vocab import CaseStatus, IdentifierScheme, TeamFunction
 
 from .models import Address, Allocation, Case, Flag, Identifier, Person, Relationship
 
@@ -62,13 +61,15 @@ def _identifier_candidates(text: str) -> list[tuple[str, str]]:
     return out
 
 
-def person_search(*, terms: SearchTerms, limit: int = SEARCH_LIMIT) -> tuple[list[Person], bool]:
-    """People matching every given term. Each word of a name matches the start of a given,
-    family or preferred name, or an alias (so "jo smi" finds Joanne Smith). Returns the first
-    `limit` people and whether there were more."""
+def person_search(
+    *, within: QuerySet[Person], terms: SearchTerms, limit: int = SEARCH_LIMIT
+) -> tuple[list[Person], bool]:
+    """People in `within` (the caller's searchable scope) matching every given term. Each word
+    of a name matches the start of a given, family or preferred name, or an alias (so "jo smi"
+    finds Joanne Smith). Returns the first `limit` people and whether there were more."""
     if terms.is_empty:
         return [], False
-    qs = Person.objects.all()
+    qs = within
     for word in re.findall(r"[\w'-]+", terms.name)[:5]:
         qs = qs.filter(
             Q(given_name__istartswith=word)
@@ -91,6 +92,27 @@ def person_search(*, terms: SearchTerms, limit: int = SEARCH_LIMIT) -> tuple[lis
         .order_by("family_name", "given_name", "id")[: limit + 1]
     )
     return people[:limit], len(people) > limit
+
+
+def contacts_for(*, person_ids: list) -> dict:
+    """Who to contact about each person: the teams allocated to their open cases, else the
+    Integrated Front Door. For search results the user may not open."""
+    allocations = (
+        Allocation.objects.filter(
+            case__person_id__in=person_ids, case__status=CaseStatus.OPEN, ended_on__isnull=True
+        )
+        .annotate(person_id=F("case__person_id"))
+        .select_related("team__agency")
+        .order_by("role", "team__name")
+    )
+    out: dict = {pid: [] for pid in person_ids}
+    for allocation in allocations:
+        if allocation.team not in out[allocation.person_id]:
+            out[allocation.person_id].append(allocation.team)
+    front_door = list(
+        Team.objects.filter(function=TeamFunction.FRONT_DOOR).select_related("agency")[:1]
+    )
+    return {pid: teams or front_door for pid, teams in out.items()}
 
 
 def person_get(*, person_id: uuid.UUID | str) -> Person | None:

@@ -8,6 +8,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from cshub.audit.services import record
 from cshub.core.vocab import DatePrecision, Ethnicity, Sex
 
 from .models import Identifier, Person
@@ -65,11 +66,20 @@ def person_create(
         raise ValidationError(
             {"value": "This identifier is already recorded for another person."}
         ) from exc
+    record(
+        action="people.person.created",
+        actor=actor,
+        obj=person,
+        person=person,
+        details={"identifier_schemes": [i.scheme for i in built]},
+    )
     return person
 
 
 @transaction.atomic
-def identifier_add(*, actor, person: Person, scheme: str, value: str) -> Identifier:
+def identifier_add(
+    *, actor, person: Person, scheme: str, value: str, relationship: str = ""
+) -> Identifier:
     identifier = _identifier_build(person=person, scheme=scheme, value=value)
     try:
         with transaction.atomic():
@@ -78,4 +88,12 @@ def identifier_add(*, actor, person: Person, scheme: str, value: str) -> Identif
         raise ValidationError(
             {"value": "This identifier is already recorded for another person."}
         ) from exc
+    record(
+        action="people.identifier.created",
+        actor=actor,
+        obj=identifier,
+        person=person,
+        relationship=relationship,
+        details={"scheme": identifier.scheme},
+    )
     return identifier

@@ -1,0 +1,41 @@
+from crispy_forms_gds.layout import Button, Field
+from django import forms
+
+from cshub.core.forms import gds_helper
+
+from .models import BreakGlass
+
+
+class BreakGlassForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        label="Why do you need to see this record now?",
+        help_text="Your reason, your name and the time are recorded and sent for review.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper(
+            Field.textarea("reason"),
+            Button("confirm", "Get emergency access", css_class="govuk-button--warning"),
+        )
+
+
+class BreakGlassReviewForm(forms.Form):
+    review = forms.ChoiceField(
+        choices=BreakGlass.Review.choices,
+        widget=forms.RadioSelect,
+        label="Was the access justified?",
+    )
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000, label="Note"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper(
+            Field.radios("review", legend_size="s"),
+            Field.textarea("note"),
+            Button("save", "Record review"),
+        )
