@@ -159,3 +159,13 @@ def test_search_finds_by_alias(cypf_worker_client, child):
 def test_empty_search_asks_for_a_term(cypf_worker_client):
     response = cypf_worker_client.post(reverse("people:search"), {"name": ""})
     assert "Enter a name, a date of birth or an identifier" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_person_without_a_date_of_birth_is_recorded_as_not_known(cypf_worker_client):
+    data = _form(date_of_birth_0="", date_of_birth_1="", date_of_birth_2="")
+    response = cypf_worker_client.post(URL, data)
+    assert response.status_code == 302
+    person = Person.objects.get(family_name="Formtest")
+    assert person.date_of_birth is None
+    assert person.date_of_birth_precision == "unknown"

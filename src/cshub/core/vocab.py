@@ -60,6 +60,7 @@ class DatePrecision(models.TextChoices):
     MONTH = "month", "Month and year known"
     YEAR = "year", "Year known"
     ESTIMATED = "estimated", "Estimated"
+    UNKNOWN = "unknown", "Not known"
 
 
 class Ethnicity(models.TextChoices):

@@ -1061,7 +1061,7 @@ class Borough:
         )[0]
         recorded = dob
         if precision == "none":
-            recorded, precision = None, DatePrecision.EXACT
+            recorded, precision = None, DatePrecision.UNKNOWN
         elif precision == DatePrecision.MONTH:
             recorded = dob.replace(day=1)
         elif precision == DatePrecision.YEAR:

@@ -53,7 +53,9 @@ class PersonCreateForm(forms.Form):
         validators=[_not_in_future],
     )
     date_of_birth_precision = forms.ChoiceField(
-        choices=DatePrecision.choices, initial=DatePrecision.EXACT, label="How sure is the date?"
+        choices=[c for c in DatePrecision.choices if c[0] != DatePrecision.UNKNOWN],
+        initial=DatePrecision.EXACT,
+        label="How sure is the date?",
     )
     sex = forms.ChoiceField(choices=Sex.choices, initial=Sex.NOT_KNOWN)
     ethnicity = forms.ChoiceField(choices=Ethnicity.choices, initial=Ethnicity.NOT_OBTAINED)

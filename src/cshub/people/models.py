@@ -75,6 +75,18 @@ class Person(BaseModel):
             models.Index(fields=["family_name", "given_name"]),
             models.Index(fields=["date_of_birth"]),
         ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(date_of_birth__isnull=True, date_of_birth_precision=DatePrecision.UNKNOWN)
+                    | (
+                        Q(date_of_birth__isnull=False)
+                        & ~Q(date_of_birth_precision=DatePrecision.UNKNOWN)
+                    )
+                ),
+                name="person_dob_precision_matches_dob",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.full_name
@@ -94,6 +106,10 @@ class Person(BaseModel):
         return age is not None and age < CHILD_AGE_LIMIT
 
     def clean(self) -> None:
+        if self.date_of_birth is None:
+            self.date_of_birth_precision = DatePrecision.UNKNOWN
+        elif self.date_of_birth_precision == DatePrecision.UNKNOWN:
+            raise ValidationError({"date_of_birth_precision": "Say how sure the date of birth is."})
         if self.date_of_birth and self.date_of_birth > timezone.localdate():
             raise ValidationError({"date_of_birth": "Date of birth must be today or in the past."})
         if self.date_of_birth and self.date_of_birth.year < 1900:
@@ -368,6 +384,11 @@ class Allocation(models.Model):
                 fields=["case", "team"],
                 condition=Q(ended_on__isnull=True),
                 name="allocation_one_current_per_team",
+            ),
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=Q(ended_on__isnull=True, role=AllocationRole.LEAD),
+                name="allocation_one_current_lead",
             ),
         ]
         indexes = [models.Index(fields=["team", "ended_on"]), models.Index(fields=["worker"])]

@@ -43,6 +43,10 @@ def person_create(
     identifiers: Iterable[tuple[str, str]] = (),
 ) -> Person:
     """Create a person and their identifiers, all or nothing."""
+    if date_of_birth is None:
+        date_of_birth_precision = DatePrecision.UNKNOWN
+    elif date_of_birth_precision == DatePrecision.UNKNOWN:
+        date_of_birth_precision = DatePrecision.EXACT
     person = Person(
         given_name=given_name.strip(),
         middle_names=middle_names.strip(),

@@ -92,7 +92,9 @@ def test_seed_command_refuses_a_second_run_and_if_empty_skips():
 
 @pytest.mark.django_db
 def test_generate_refuses_a_database_with_people_and_clashing_users():
-    Person.objects.create(given_name="Existing", family_name="Person")
+    Person.objects.create(
+        given_name="Existing", family_name="Person", date_of_birth_precision="unknown"
+    )
     with pytest.raises(BoroughNotEmpty):
         generate(scale=0.2, seed=1, today=TODAY)
     Person.objects.all().delete()

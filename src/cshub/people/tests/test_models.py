@@ -99,3 +99,19 @@ def test_one_identifier_value_belongs_to_one_person():
 def test_flag_review_date_cannot_precede_raising():
     with pytest.raises(IntegrityError), transaction.atomic():
         factories.FlagFactory(raised_on=dt.date(2025, 5, 1), review_on=dt.date(2025, 4, 1))
+
+
+@pytest.mark.django_db
+def test_a_case_has_at_most_one_current_lead():
+    allocation = factories.AllocationFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        factories.AllocationFactory(case=allocation.case)  # another team, also lead
+
+
+@pytest.mark.django_db
+def test_date_of_birth_precision_must_match_whether_there_is_a_date():
+    with pytest.raises(IntegrityError), transaction.atomic():
+        factories.PersonFactory(date_of_birth=None)  # precision left at "exact"
+    with pytest.raises(IntegrityError), transaction.atomic():
+        factories.PersonFactory(date_of_birth_precision="unknown")
+    factories.PersonFactory(date_of_birth=None, date_of_birth_precision="unknown")
