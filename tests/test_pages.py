@@ -64,6 +64,7 @@ def _urls(borough) -> dict[str, str]:
         "access:break_glass_review": reverse(
             "access:break_glass_review", args=["00000000-0000-4000-8000-000000000000"]
         ),
+        "access:seal": reverse("access:seal", args=[person.id]),
         "audit:search": reverse("audit:search"),
         "audit:export": reverse("audit:export"),
         "audit:person_log": reverse("audit:person_log", args=[person.id]),
@@ -75,6 +76,7 @@ ROLE_RESTRICTED = {
     "access:break_glass",  # redirects a user who already has a relationship
     "access:break_glass_reviews",
     "access:break_glass_review",
+    "access:seal",
     "audit:search",
     "audit:export",
     "audit:person_log",

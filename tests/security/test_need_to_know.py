@@ -385,3 +385,40 @@ class TestAuditPages:
         assert response.status_code == 200
         form = response.context["form"]
         assert "person" in form.errors and "action" in form.errors
+
+
+class TestSealing:
+    def test_only_the_dpo_may_seal(self, clients, borough):
+        url = reverse("access:seal", args=[borough["child"].id])
+        for role in ("cypf_manager", "specialist_manager", "cypf_worker", "police_analyst"):
+            assert clients[role].get(url).status_code == 404, role
+            response = clients[role].post(
+                url, {"sealed": "yes", "named_users": "dpo", "reason": "x"}
+            )
+            assert response.status_code == 404, role
+        borough["child"].refresh_from_db()
+        assert not borough["child"].is_restricted
+
+    def test_sealing_names_who_may_see_and_is_audited(self, clients, borough):
+        child = borough["child"]
+        url = reverse("access:seal", args=[child.id])
+        response = clients["dpo"].post(
+            url, {"sealed": "yes", "named_users": "cypf.manager, nobody.here", "reason": "Witness"}
+        )
+        assert response.status_code == 400
+        assert "No active user called: nobody.here" in response.content.decode()
+        child.refresh_from_db()
+        assert not child.is_restricted
+        response = clients["dpo"].post(
+            url, {"sealed": "yes", "named_users": "cypf.manager", "reason": "Witness in a trial"}
+        )
+        assert response.status_code == 302
+        profile = reverse("people:detail", args=[child.id])
+        assert clients["cypf_manager"].get(profile).status_code == 200
+        assert clients["cypf_worker"].get(profile).status_code == 404
+        event = AuditEvent.objects.get(action="access.person.sealed")
+        assert event.details == {"named_users": ["cypf.manager"]}
+        assert event.reason == "Witness in a trial"
+        clients["dpo"].post(url, {"sealed": "no", "named_users": "", "reason": "Trial over"})
+        assert clients["cypf_worker"].get(profile).status_code == 200
+        assert AuditEvent.objects.filter(action="access.person.unsealed").count() == 1

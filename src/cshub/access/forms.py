@@ -39,3 +39,40 @@ class BreakGlassReviewForm(forms.Form):
             Field.textarea("note"),
             Button("save", "Record review"),
         )
+
+
+class SealForm(forms.Form):
+    sealed = forms.TypedChoiceField(
+        choices=[("yes", "Sealed: only the named users may see it"), ("no", "Not sealed")],
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+        label="Is this record sealed?",
+    )
+    named_users = forms.CharField(
+        required=False,
+        max_length=2000,
+        label="Who may see it",
+        help_text="Usernames, separated by commas",
+    )
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper(
+            Field.radios("sealed"),
+            Field.text("named_users"),
+            Field.textarea("reason"),
+            Button("save", "Save"),
+        )
+
+    def clean_named_users(self):
+        from cshub.accounts.models import User
+
+        names = sorted(
+            {n.strip() for n in self.cleaned_data["named_users"].split(",") if n.strip()}
+        )
+        users = list(User.objects.filter(username__in=names, is_active=True))
+        unknown = sorted(set(names) - {u.username for u in users})
+        if unknown:
+            raise forms.ValidationError(f"No active user called: {', '.join(unknown)}.")
+        return users

@@ -16,7 +16,7 @@ from cshub.audit.services import record
 from cshub.core.vocab import Role, TeamFunction
 from cshub.people.models import Person
 
-from .models import BreakGlass
+from .models import BreakGlass, RestrictedAccess
 
 MIN_REASON_LENGTH = 20
 
@@ -100,3 +100,43 @@ def break_glass_review(*, reviewer, grant: BreakGlass, review: str, note: str) -
         details={"review": review, "user": grant.user.get_username()},
     )
     return grant
+
+
+@transaction.atomic
+def person_seal(*, actor, person: Person, reason: str, named_users: list) -> Person:
+    """Seal a record: only `named_users` will see it, and nobody else will find it."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why this record is sealed."})
+    if not named_users:
+        raise ValidationError({"named_users": "Name at least one person who may see it."})
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    person.is_restricted = True
+    person.save(update_fields=["is_restricted", "updated_at"])
+    RestrictedAccess.objects.filter(person=person).exclude(user__in=named_users).delete()
+    for user in named_users:
+        RestrictedAccess.objects.get_or_create(
+            person=person, user=user, defaults={"reason": reason, "granted_by": actor}
+        )
+    record(
+        action="access.person.sealed",
+        actor=actor,
+        obj=person,
+        person=person,
+        reason=reason,
+        details={"named_users": sorted(u.get_username() for u in named_users)},
+    )
+    return person
+
+
+@transaction.atomic
+def person_unseal(*, actor, person: Person, reason: str) -> Person:
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why this record is no longer sealed."})
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    person.is_restricted = False
+    person.save(update_fields=["is_restricted", "updated_at"])
+    RestrictedAccess.objects.filter(person=person).delete()
+    record(action="access.person.unsealed", actor=actor, obj=person, person=person, reason=reason)
+    return person

@@ -9,10 +9,17 @@ from django.views.decorators.http import require_GET, require_http_methods
 from cshub.audit.models import Outcome
 from cshub.audit.services import record
 from cshub.core.forms import add_service_errors
+from cshub.people.models import Person
 
 from . import selectors, services
-from .forms import BreakGlassForm, BreakGlassReviewForm
-from .policy import can_review_break_glass, grants_for, people_searchable_by
+from .forms import BreakGlassForm, BreakGlassReviewForm, SealForm
+from .models import RestrictedAccess
+from .policy import (
+    can_review_break_glass,
+    grants_for,
+    is_data_protection_officer,
+    people_searchable_by,
+)
 
 
 @require_http_methods(["GET", "POST"])
@@ -95,5 +102,47 @@ def break_glass_review(request: HttpRequest, grant_id) -> HttpResponse:
         request,
         "access/break_glass_review.html",
         {"form": form, "grant": grant},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def seal(request: HttpRequest, person_id) -> HttpResponse:
+    """The data protection officer seals or unseals a record and names who may see it."""
+    person = Person.objects.filter(pk=person_id).first()
+    if person is None or not is_data_protection_officer(request.user):
+        record(action="access.person.seal_viewed", outcome=Outcome.DENIED, person_id=person_id)
+        raise Http404("No such record")
+    named = RestrictedAccess.objects.filter(person=person).select_related("user")
+    initial = {
+        "sealed": "yes" if person.is_restricted else "no",
+        "named_users": ", ".join(sorted(r.user.username for r in named)),
+    }
+    form = SealForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if data["sealed"]:
+                    services.person_seal(
+                        actor=request.user,
+                        person=person,
+                        reason=data["reason"],
+                        named_users=data["named_users"],
+                    )
+                else:
+                    services.person_unseal(actor=request.user, person=person, reason=data["reason"])
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, "Saved.")
+                return redirect("access:seal", person_id=person.pk)
+        record(action="access.person.seal_refused", outcome=Outcome.FAILED, person=person)
+    else:
+        record(action="access.person.seal_viewed", person=person)
+    return render(
+        request,
+        "access/seal.html",
+        {"form": form, "person": person},
         status=400 if form.errors else 200,
     )

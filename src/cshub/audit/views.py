@@ -58,7 +58,16 @@ def person_log(request: HttpRequest, person_id) -> HttpResponse:
     # Record first: the page is read afterwards and so includes this viewing too.
     record(action="audit.person_log.viewed", person=person, details=_filters_for_audit(filters))
     page = Paginator(audit_events(filters=filters), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "audit/person_log.html", {"person": person, "form": form, "page": page})
+    return render(
+        request,
+        "audit/person_log.html",
+        {
+            "person": person,
+            "form": form,
+            "page": page,
+            "is_dpo": is_data_protection_officer(request.user),
+        },
+    )
 
 
 def _dpo_or_404(request: HttpRequest, action: str) -> None:
