@@ -16,6 +16,7 @@ from cshub.access.policy import (
 )
 from cshub.audit.services import record
 from cshub.core.forms import add_service_errors
+from cshub.people.profile import sections_for
 from cshub.people.timeline import entries_for
 
 from . import selectors, services
@@ -119,6 +120,7 @@ def person_detail(request: HttpRequest, person_id) -> HttpResponse:
             "can_see_access_log": can_see_access_log(request.user, person.id),
             "relationships": selectors.relationships_of(person),
             "timeline": entries_for(person),
+            "sections": sections_for(request.user, person),
         },
     )
 
