@@ -65,6 +65,7 @@ from cshub.core.vocab import (
     TeamFunction,
     VulnerabilityFactor,
 )
+from cshub.demo.extensions import extensions
 from cshub.people.models import (
     Address,
     Alias,
@@ -654,6 +655,10 @@ class Borough:
         self.rows: dict[type, list] = defaultdict(list)
         self.case_allocations: dict[uuid.UUID, list[Allocation]] = {}
 
+    def stream(self, name: str) -> Rng:
+        """A deterministic random stream of its own for each name (for extensions too)."""
+        return self._stream(name)
+
     def _stream(self, name: str) -> Rng:
         return Rng(f"cshub-demo:{self.seed}:{name}")
 
@@ -675,6 +680,8 @@ class Borough:
         self._ensure_caseloads()
         self._number_cases()
         self._write()
+        for extension in extensions():
+            extension.run(self)
         return SeedResult(counts=summary(self.today), logins=self.logins, password=self.password)
 
     # --- geography ------------------------------------------------------------------------------
@@ -2368,6 +2375,7 @@ def _content_models():
         Allocation,
         PersonPlace,
         PersonGroup,
+        *(model for extension in extensions() for model in extension.models),
     )
 
 
