@@ -25,10 +25,15 @@ FILES = {
         ("package/dist/govuk/govuk-frontend.min.js", "govuk-frontend.min.js"),
         ("package/dist/govuk/assets", "assets"),
     ],
+    "htmx.org": [
+        ("package/dist/htmx.min.js", "htmx.min.js"),
+        ("package/LICENSE", "LICENSE"),
+    ],
 }
 
 
 NOTICES = {
+    "htmx.org": "htmx (https://htmx.org), Zero-Clause BSD licence (see LICENSE).\n",
     "govuk-frontend": (
         "GOV.UK Frontend (https://github.com/alphagov/govuk-frontend), MIT licence.\n"
         "The crest and fonts are Crown copyright; use them only for a UK public-sector service.\n"
