@@ -169,3 +169,27 @@ class PersonGroupFactory(factory.django.DjangoModelFactory):
     first_seen = dt.date(2025, 5, 1)
     source = InformationSource.INTELLIGENCE
     confidence = Confidence.POSSIBLE
+
+
+class AssessmentFactory(factory.django.DjangoModelFactory):
+    """A BACE in draft by default: pass `author` and `team` (the author's team)."""
+
+    class Meta:
+        model = "assessments.Assessment"
+
+    kind = "bace"
+    person = factory.SubFactory(PersonFactory)
+    team = factory.SubFactory(TeamFactory)
+    author = factory.SubFactory(UserFactory)
+    updated_by = factory.SelfAttribute("author")
+    started_on = dt.date(2025, 6, 1)
+
+
+class HarmRiskFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "assessments.HarmRisk"
+
+    assessment = factory.SubFactory(AssessmentFactory)
+    harm_type = HarmType.CCE
+    risk_level = "medium"
+    indicators = "Found with unexplained cash and a second phone."

@@ -90,13 +90,15 @@ def _as_uuid(value) -> uuid.UUID | None:
 
 
 def access_person(
-    user, person_id, *, action: str | None, loader=None
+    user, person_id, *, action: str | None, loader=None, obj=None
 ) -> tuple[Person, list[Grant]]:
     """The person, if this user may see them; otherwise 404, exactly as for a missing record.
 
     Writes the audit row: `action` (allowed) when granted, unless action is None (the caller's
     service will record what it does); `<action or access.person>.denied`-style refusal always.
     `loader(person_id)` fetches the person with what the page needs (default: the bare row).
+    `obj` is the record of theirs the page is about (e.g. an assessment), named in the audit row
+    instead of the person.
     """
     pid = _as_uuid(person_id)
     grants = grants_for(user, pid) if pid else []
@@ -104,6 +106,7 @@ def access_person(
         record(
             action=action or "access.person.requested",
             outcome=Outcome.DENIED,
+            obj=obj,
             person_id=pid,
             details={} if pid else {"requested_id": str(person_id)[:64]},
         )
@@ -112,7 +115,7 @@ def access_person(
     if action:
         record(
             action=action,
-            obj=person,
+            obj=obj or person,
             person=person,
             relationship=",".join(g.key for g in grants),
         )

@@ -220,3 +220,16 @@ class CaseLevel(models.TextChoices):
 class AllocationRole(models.TextChoices):
     LEAD = "lead", "Lead"
     SUPPORTING = "supporting", "Supporting"
+
+
+class RiskLevel(models.TextChoices):
+    """A judgement of risk for one harm type (assessments; panels reuse it for risk judgements).
+    In order, lowest first: compare with `RISK_ORDER`."""
+
+    NO = "no", "No risk identified"
+    LOW = "low", "Low"
+    MEDIUM = "medium", "Medium"
+    HIGH = "high", "High"
+
+
+RISK_ORDER = {level: rank for rank, level in enumerate(RiskLevel.values)}
