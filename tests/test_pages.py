@@ -12,7 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from . import factories
 
 PUBLIC = {"core:healthz", "accounts:login"}
-POST_ONLY = {"accounts:logout", "accounts:sign_out_everywhere"}
+POST_ONLY = {"accounts:logout", "accounts:sign_out_everywhere", "frontdoor:contact_submit"}
 # The two-factor step: a verified user is sent on from it (tests/security/test_auth.py).
 MFA_STEP = {"accounts:otp_verify", "accounts:otp_setup"}
 
@@ -37,11 +37,26 @@ def borough(allocated_case):
     factories.PersonPlaceFactory(person=allocated_case.person, place=place)
     factories.PersonGroupFactory(person=allocated_case.person, group=group)
     factories.FlagFactory(person=allocated_case.person)
-    return {"person": allocated_case.person, "place": place, "group": group}
+    lead = allocated_case.allocations.get()
+    assessment = factories.AssessmentFactory(
+        person=allocated_case.person, team=lead.team, author=lead.worker
+    )
+    from cshub.frontdoor.services import contact_start
+
+    contact = contact_start(actor=allocated_case.allocations.get().worker)
+    return {
+        "person": allocated_case.person,
+        "place": place,
+        "group": group,
+        "contact": contact,
+        "assessment": assessment,
+    }
 
 
 def _urls(borough) -> dict[str, str]:
     person, place, group = borough["person"], borough["place"], borough["group"]
+    contact = borough["contact"]
+    assessment = borough["assessment"]
     return {
         "core:home": reverse("core:home"),
         "core:healthz": reverse("core:healthz"),
@@ -65,6 +80,24 @@ def _urls(borough) -> dict[str, str]:
             "access:break_glass_review", args=["00000000-0000-4000-8000-000000000000"]
         ),
         "access:seal": reverse("access:seal", args=[person.id]),
+        "frontdoor:queue": reverse("frontdoor:queue"),
+        "frontdoor:my_contacts": reverse("frontdoor:my_contacts"),
+        "frontdoor:contact_new": reverse("frontdoor:contact_new"),
+        "frontdoor:contact_detail": reverse("frontdoor:contact_detail", args=[contact.id]),
+        "frontdoor:contact_edit": reverse("frontdoor:contact_edit", args=[contact.id]),
+        "frontdoor:contact_people": reverse("frontdoor:contact_people", args=[contact.id]),
+        "frontdoor:contact_submit": reverse("frontdoor:contact_submit", args=[contact.id]),
+        "frontdoor:screening": reverse("frontdoor:screening", args=[contact.id, person.id]),
+        "frontdoor:decision": reverse("frontdoor:decision", args=[contact.id]),
+        "assessments:mine": reverse("assessments:mine"),
+        "assessments:queue": reverse("assessments:queue"),
+        "assessments:create": reverse("assessments:create", args=[person.id]),
+        "assessments:detail": reverse("assessments:detail", args=[assessment.id]),
+        "assessments:edit": reverse("assessments:edit", args=[assessment.id]),
+        "assessments:risks": reverse("assessments:risks", args=[assessment.id]),
+        "assessments:submit": reverse("assessments:submit", args=[assessment.id]),
+        "assessments:return": reverse("assessments:return", args=[assessment.id]),
+        "assessments:approve": reverse("assessments:approve", args=[assessment.id]),
         "audit:search": reverse("audit:search"),
         "audit:export": reverse("audit:export"),
         "audit:person_log": reverse("audit:person_log", args=[person.id]),
@@ -77,6 +110,13 @@ ROLE_RESTRICTED = {
     "access:break_glass_reviews",
     "access:break_glass_review",
     "access:seal",
+    "frontdoor:queue",  # the Front Door's (tests/frontdoor)
+    "frontdoor:contact_detail",  # a draft redirects to its edit page
+    "frontdoor:screening",
+    "frontdoor:decision",
+    "assessments:queue",  # managers only (tests/security/test_assessments_access.py)
+    "assessments:return",  # a manager of the completing team who did not write it
+    "assessments:approve",
     "audit:search",
     "audit:export",
     "audit:person_log",

@@ -10,6 +10,8 @@ urlpatterns = [
     path("people/", include("cshub.people.urls")),
     path("", include("cshub.contexts.urls")),
     path("access/", include("cshub.access.urls")),
+    path("assessments/", include("cshub.assessments.urls")),
+    path("frontdoor/", include("cshub.frontdoor.urls")),
     path("audit/", include("cshub.audit.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -2,6 +2,7 @@
 
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Layout
+from django import forms
 
 
 def gds_helper(*fields) -> FormHelper:
@@ -21,3 +22,37 @@ def add_service_errors(form, exc, field_map: dict[str, str] | None = None) -> No
         target = field_map.get(field, field)
         for error in errors:
             form.add_error(target if target in form.fields else None, error)
+
+
+class StrictForm(forms.Form):
+    """A form that refuses fields it does not have (e.g. an owner team, a restricted flag or an
+    id smuggled into a POST), rather than silently ignoring them."""
+
+    ALWAYS_ALLOWED = frozenset({"csrfmiddlewaretoken"})
+    allowed_extra: frozenset[str] = frozenset()
+
+    def _expected_names(self) -> set[str]:
+        names = set(self.ALWAYS_ALLOWED | self.allowed_extra)
+        for name, field in self.fields.items():
+            key = self.add_prefix(name)
+            names.add(key)
+            widgets = getattr(field.widget, "widgets", None)
+            if widgets:
+                names.update(f"{key}_{i}" for i in range(len(widgets)))
+        return names
+
+    def unexpected_names(self) -> list[str]:
+        """Posted names the form does not have. Forms with dynamic field names may narrow this."""
+        return sorted(set(self.data.keys()) - self._expected_names()) if self.is_bound else []
+
+    def clean(self):
+        data = super().clean()
+        unexpected = self.unexpected_names()
+        if unexpected:
+            raise forms.ValidationError(
+                "The form was sent with fields it does not have: "
+                + ", ".join(unexpected[:5])
+                + ". Nothing has been saved.",
+                code="unexpected_fields",
+            )
+        return data

@@ -9,9 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from cshub.audit.services import record
-from cshub.core.vocab import DatePrecision, Ethnicity, Sex
+from cshub.core.vocab import AllocationRole, CaseStatus, DatePrecision, Ethnicity, Sex
 
-from .models import Identifier, Person
+from .models import Allocation, Case, CaseHarm, Identifier, Person
 
 
 def _identifier_build(*, person: Person, scheme: str, value: str) -> Identifier:
@@ -101,3 +101,78 @@ def identifier_add(
         details={"scheme": identifier.scheme},
     )
     return identifier
+
+
+def _next_case_reference() -> str:
+    """CS- and a number one above the highest so far (the unique constraint catches a race)."""
+    from django.db.models import IntegerField, Max
+    from django.db.models.functions import Cast, Substr
+
+    highest = (
+        Case.objects.filter(reference__regex=r"^CS-[0-9]+$")
+        .annotate(n=Cast(Substr("reference", 4), IntegerField()))
+        .aggregate(Max("n"))["n__max"]
+    )
+    return f"CS-{(highest or 0) + 1:06d}"
+
+
+@transaction.atomic
+def case_open_or_update(
+    *, actor, person: Person, level: str, harm_types: Iterable[str], opened_on, reason: str
+) -> tuple[Case, bool]:
+    """The person's open case, given the harm types; or a new case at `level`. Audited."""
+    case = Case.objects.select_for_update().filter(person=person, status=CaseStatus.OPEN).first()
+    created = case is None
+    if created:
+        case = Case(
+            person=person,
+            reference=_next_case_reference(),
+            level=level,
+            opened_on=opened_on,
+            summary=reason,
+        )
+        case.full_clean()
+        case.save()
+    existing = set(case.harms.values_list("harm_type", flat=True))
+    CaseHarm.objects.bulk_create(
+        [CaseHarm(case=case, harm_type=h) for h in sorted(set(harm_types) - existing)]
+    )
+    record(
+        action="people.case.opened" if created else "people.case.updated",
+        actor=actor,
+        obj=case,
+        person=person,
+        reason=reason,
+        details={"level": case.level, "harm_types": sorted(set(harm_types))},
+    )
+    return case, created
+
+
+@transaction.atomic
+def case_allocate(
+    *, actor, case: Case, team, started_on, worker=None, reason: str = ""
+) -> Allocation:
+    """Allocate the case to a team (lead if it has no current lead). Allocation gives the team's
+    members sight of the person. Locks the case so two allocations cannot race."""
+    Case.objects.select_for_update().filter(pk=case.pk).first()
+    current = case.allocations.filter(ended_on__isnull=True)
+    existing = current.filter(team=team).first()
+    if existing is not None:
+        return existing
+    role = (
+        AllocationRole.SUPPORTING
+        if current.filter(role=AllocationRole.LEAD).exists()
+        else AllocationRole.LEAD
+    )
+    allocation = Allocation(case=case, team=team, worker=worker, role=role, started_on=started_on)
+    allocation.full_clean()
+    allocation.save()
+    record(
+        action="people.allocation.created",
+        actor=actor,
+        obj=allocation,
+        person_id=case.person_id,
+        reason=reason,
+        details={"team": team.code, "role": role},
+    )
+    return allocation

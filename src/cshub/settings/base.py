@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "cshub.accounts",
     "cshub.people",
     "cshub.contexts",
+    "cshub.assessments",
+    "cshub.frontdoor",
     "cshub.demo",
 ]
 

@@ -17,3 +17,5 @@ CSHUB_AUDIT_ALLOW_FLUSH = True  # lets transactional tests empty the audit table
 # database, so each test's rollback clears them).
 CSHUB_DEMO_MODE = False
 AXES_ENABLED = True
+AXES_VERBOSE = False  # keep the test log readable
+LOGGING["loggers"]["axes"] = {"level": "WARNING"}  # noqa: F405
