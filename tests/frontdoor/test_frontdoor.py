@@ -588,3 +588,32 @@ class TestDecisions:
             == 404
         )
         assert Decision.objects.get().outcome == "advice_nfa"
+
+
+@pytest.mark.django_db
+def test_contacts_are_counted_by_source_harm_and_decision(clients, borough, submitted):
+    from cshub.frontdoor.selectors import contact_counts
+
+    contact, child = submitted
+    _screen(clients["ifd_worker"], contact, child)
+    clients["ifd_worker"].post(
+        reverse("frontdoor:decision", args=[contact.id]),
+        {
+            "outcome": "advice_nfa",
+            "rationale": "r",
+            "nrm_consideration": "not_appropriate",
+            "nrm_note": "n",
+        },
+    )
+    draft = _start(clients["police_analyst"])  # drafts are not received: never counted
+    assert draft.state == ContactState.DRAFT
+    now = timezone.now()
+    counts = contact_counts(start=now - dt.timedelta(days=1), end=now + dt.timedelta(minutes=1))
+    assert counts["total"] == {"contacts": 1}
+    assert counts["by_source"] == {"education": 1}
+    assert counts["by_channel"] == {"portal": 1}
+    assert counts["by_harm"] == {"cce": 1}
+    assert counts["by_decision"] == {"advice_nfa": 1}
+    assert contact_counts(start=now + dt.timedelta(days=1), end=now + dt.timedelta(days=2))[
+        "total"
+    ] == {"contacts": 0}

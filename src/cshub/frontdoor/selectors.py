@@ -104,3 +104,47 @@ def queue_counts(*, now=None) -> dict[str, int]:
         "overdue": sum(1 for r in rows if r.clock.overdue),
         "immediate_danger": sum(1 for r in rows if r.contact.immediate_danger),
     }
+
+
+# --- counts (for the partnership's KPIs and reports; computed by the database) ------------------
+
+
+def contact_counts(*, start, end) -> dict[str, dict[str, int]]:
+    """Contacts received in [start, end) (aware datetimes), counted by source (the referrer's
+    agency kind, or 'not recorded'), by channel, by suspected harm type, and by decision."""
+    from django.db.models import Count
+
+    received = Contact.objects.filter(
+        state__in=[ContactState.IN_TRIAGE, ContactState.DECIDED],
+        received_at__gte=start,
+        received_at__lt=end,
+    )
+    by_source = {
+        (row["referrer_agency__kind"] or "not_recorded"): row["n"]
+        for row in received.values("referrer_agency__kind").annotate(n=Count("id")).order_by()
+    }
+    by_channel = {
+        row["channel"]: row["n"]
+        for row in received.values("channel").annotate(n=Count("id")).order_by()
+    }
+    by_harm = {
+        row["harms__harm_type"]: row["n"]
+        for row in received.filter(harms__isnull=False)
+        .values("harms__harm_type")
+        .annotate(n=Count("id", distinct=True))
+        .order_by()
+    }
+    by_decision = {
+        row["decision__outcome"]: row["n"]
+        for row in received.filter(decision__isnull=False)
+        .values("decision__outcome")
+        .annotate(n=Count("id"))
+        .order_by()
+    }
+    return {
+        "total": {"contacts": received.count()},
+        "by_source": by_source,
+        "by_channel": by_channel,
+        "by_harm": by_harm,
+        "by_decision": by_decision,
+    }
