@@ -5,3 +5,11 @@ class DemoConfig(AppConfig):
     name = "cshub.demo"
     label = "demo"
     verbose_name = "Synthetic borough"
+
+    def ready(self) -> None:
+        from . import extensions, seed_assessments
+
+        extensions.register(seed_assessments.EXTENSION)
+        from . import seed_frontdoor
+
+        extensions.register(seed_frontdoor.EXTENSION)
