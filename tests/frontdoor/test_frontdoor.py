@@ -617,3 +617,15 @@ def test_contacts_are_counted_by_source_harm_and_decision(clients, borough, subm
     assert contact_counts(start=now + dt.timedelta(days=1), end=now + dt.timedelta(days=2))[
         "total"
     ] == {"contacts": 0}
+
+
+@pytest.mark.django_db
+def test_an_autosave_after_the_session_ended_says_so_instead_of_a_sign_in_page(client, borough):
+    response = client.post(
+        "/frontdoor/contacts/00000000-0000-4000-8000-000000000000/edit/", {}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    assert "Your session has ended" in response.content.decode()
+    assert (
+        client.get(reverse("frontdoor:my_contacts")).status_code == 302
+    )  # ordinary requests redirect

@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY, logout
+from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
@@ -98,3 +99,19 @@ class SessionPolicyMiddleware:
             details={"reason": "user_inactive" if user is not None else "user_deleted"},
         )
         request.session.flush()
+
+
+class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
+    """Django's: every view needs a signed-in user unless marked login_not_required. For an htmx
+    request (such as a contact's autosave) a redirect to the sign-in page would be swapped into
+    the page, so it answers with a short status line instead; the draft is already saved up to
+    the last autosave."""
+
+    def handle_no_permission(self, request, view_func):
+        if getattr(request, "htmx", False):
+            return HttpResponse(
+                '<p class="govuk-body-s" id="autosave-status" role="status">Your session has '
+                "ended. What you typed is saved up to the last 'Draft saved'. Sign in again to "
+                "carry on.</p>"
+            )
+        return super().handle_no_permission(request, view_func)

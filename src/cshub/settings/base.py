@@ -71,7 +71,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "cshub.core.middleware.SessionPolicyMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "cshub.core.middleware.LoginRequiredMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
