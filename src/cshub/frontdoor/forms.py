@@ -175,6 +175,7 @@ class NewPersonForm(StrictForm):
     )
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "new_%s")  # shares a page with the search form's fields
         super().__init__(*args, **kwargs)
         self.helper = gds_helper(
             Field("role"),

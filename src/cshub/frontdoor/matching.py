@@ -87,10 +87,19 @@ def likely_matches(
         .prefetch_related("identifiers", "addresses", "aliases")
         .order_by("family_name", "given_name", "id")[:CANDIDATE_LIMIT]
     )
+    # The bar is relative to what was given: a last name alone, or a date of birth alone, can
+    # still find someone; with more to go on, more must agree.
+    possible = (
+        (50 if given or family else 0)
+        + (30 if date_of_birth else 0)
+        + (100 if identifier.strip() else 0)
+        + (10 if postcode else 0)
+    )
+    threshold = min(THRESHOLD, int(possible * 0.6))
     matches = []
     for person in candidates:
         match = _score(person, given, family, date_of_birth, identifier, postcode)
-        if match.score >= THRESHOLD:
+        if match.score >= threshold and match.score > 0:
             matches.append(match)
     matches.sort(key=lambda m: (-m.score, m.person.family_name, m.person.given_name))
     return matches[:SHOW]
@@ -103,9 +112,13 @@ def _score(person, given, family, dob, identifier, postcode) -> Match:
     if given or family:
         best = 0.0
         for g, f in names:
-            direct = (JaroWinkler.similarity(given, g) + JaroWinkler.similarity(family, f)) / 2
-            crossed = (JaroWinkler.similarity(given, f) + JaroWinkler.similarity(family, g)) / 2
-            best = max(best, direct, crossed - 0.05)
+            if given and family:
+                direct = (JaroWinkler.similarity(given, g) + JaroWinkler.similarity(family, f)) / 2
+                crossed = (JaroWinkler.similarity(given, f) + JaroWinkler.similarity(family, g)) / 2
+                best = max(best, direct, crossed - 0.05)
+            else:  # only one name given: compare it with that name alone
+                mine, theirs = (family, f) if family else (given, g)
+                best = max(best, JaroWinkler.similarity(mine, theirs))
         match.score += int(best * 50)
         if best >= 0.9:
             match.reasons.append("name matches")
