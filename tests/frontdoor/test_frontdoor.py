@@ -629,3 +629,23 @@ def test_an_autosave_after_the_session_ended_says_so_instead_of_a_sign_in_page(c
     assert (
         client.get(reverse("frontdoor:my_contacts")).status_code == 302
     )  # ordinary requests redirect
+
+
+@pytest.mark.django_db
+def test_places_involved_are_added_and_an_unknown_place_is_refused(clients, borough):
+    client = clients["school_dsl"]
+    contact = _start(client)
+    url = reverse("frontdoor:contact_people", args=[contact.id])
+    place = borough["place"]
+    assert client.post(url, {"action": "add_place", "place": str(place.id)}).status_code == 302
+    assert list(contact.places.values_list("place_id", flat=True)) == [place.id]
+    response = client.post(
+        url, {"action": "add_place", "place": "00000000-0000-4000-8000-000000000000"}, follow=True
+    )
+    assert "Choose a place from the list" in response.content.decode()
+    assert contact.places.count() == 1
+    html = client.get(reverse("frontdoor:contact_edit", args=[contact.id])).content.decode()
+    assert place.name in html
+    client.post(url, {"action": "remove_place", "place": str(place.id)})
+    assert not contact.places.exists()
+    assert AuditEvent.objects.filter(action="frontdoor.contact.place_added").count() == 1

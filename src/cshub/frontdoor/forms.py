@@ -5,6 +5,7 @@ from crispy_forms_gds.layout import Button, Field, Fieldset, Size
 from django import forms
 
 from cshub.accounts.models import Team
+from cshub.contexts.models import Place
 from cshub.core.forms import StrictForm, gds_helper
 from cshub.core.vocab import Ethnicity, HarmType, Sex, VulnerabilityFactor
 
@@ -317,3 +318,21 @@ class ScreeningForm(StrictForm):
                 self[f"basis_{indicator.pk}"],
                 self[f"evidence_{indicator.pk}"],
             )
+
+
+class ContactPlaceForm(StrictForm):
+    """A place involved in the concern, chosen from the places the partnership knows."""
+
+    allowed_extra = frozenset({"action"})
+
+    place = forms.ModelChoiceField(
+        queryset=Place.objects.none(),
+        label="A place involved",
+        empty_label="Choose a place",
+        error_messages={"invalid_choice": "Choose a place from the list."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "place_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["place"].queryset = Place.objects.select_related("ward").order_by("name", "id")

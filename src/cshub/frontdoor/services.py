@@ -21,6 +21,7 @@ from .choices import Answer, Consent, ContactState, Outcome, SubjectRole
 from .models import (
     Contact,
     ContactHarm,
+    ContactPlace,
     ContactSubject,
     Decision,
     Screening,
@@ -183,6 +184,34 @@ def contact_remove_subject(*, actor, contact: Contact, person_id) -> None:
             actor=actor,
             obj=contact,
             person_id=person_id,
+        )
+
+
+@transaction.atomic
+def contact_add_place(*, actor, contact: Contact, place) -> None:
+    contact = _locked(contact)
+    contact_in_draft(contact)
+    _, created = ContactPlace.objects.get_or_create(contact=contact, place=place)
+    if created:
+        record(
+            action="frontdoor.contact.place_added",
+            actor=actor,
+            obj=contact,
+            details={"place": str(place.pk)},
+        )
+
+
+@transaction.atomic
+def contact_remove_place(*, actor, contact: Contact, place_id) -> None:
+    contact = _locked(contact)
+    contact_in_draft(contact)
+    deleted, _ = contact.places.filter(place_id=place_id).delete()
+    if deleted:
+        record(
+            action="frontdoor.contact.place_removed",
+            actor=actor,
+            obj=contact,
+            details={"place": str(place_id)},
         )
 
 

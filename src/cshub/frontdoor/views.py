@@ -23,6 +23,7 @@ from .choices import ContactState, SubjectRole
 from .forms import (
     AddExistingForm,
     ContactDraftForm,
+    ContactPlaceForm,
     DecisionForm,
     NewPersonForm,
     ScreeningForm,
@@ -100,6 +101,17 @@ def _initial(contact: Contact) -> dict:
     }
 
 
+def _edit_context(contact: Contact, form, **extra) -> dict:
+    return {
+        "form": form,
+        "contact": contact,
+        "subjects": list(contact.subjects.select_related("person")),
+        "places": list(contact.places.select_related("place")),
+        "place_form": ContactPlaceForm(),
+        **extra,
+    }
+
+
 @require_http_methods(["GET", "POST"])
 def contact_edit(request: HttpRequest, contact_id) -> HttpResponse:
     contact = _own_draft(request, contact_id, "frontdoor.contact.edit_viewed")
@@ -142,11 +154,7 @@ def contact_edit(request: HttpRequest, contact_id) -> HttpResponse:
     return render(
         request,
         "frontdoor/contact_edit.html",
-        {
-            "form": form,
-            "contact": contact,
-            "subjects": list(contact.subjects.select_related("person")),
-        },
+        _edit_context(contact, form),
         status=400 if form.errors else 200,
     )
 
@@ -221,6 +229,23 @@ def contact_people(request: HttpRequest, contact_id) -> HttpResponse:
             add_service_errors(new_form, exc)
         else:
             return redirect("frontdoor:contact_edit", contact_id=contact.pk)
+    elif action in ("add_place", "remove_place"):
+        if action == "add_place":
+            place_form = ContactPlaceForm(request.POST)
+            if place_form.is_valid():
+                services.contact_add_place(
+                    actor=request.user, contact=contact, place=place_form.cleaned_data["place"]
+                )
+                return redirect("frontdoor:contact_edit", contact_id=contact.pk)
+            record(
+                action="frontdoor.contact.place_refused", outcome=AuditOutcome.FAILED, obj=contact
+            )
+            messages.error(request, "Choose a place from the list.")
+            return redirect("frontdoor:contact_edit", contact_id=contact.pk)
+        services.contact_remove_place(
+            actor=request.user, contact=contact, place_id=request.POST.get("place", "")[:64]
+        )
+        return redirect("frontdoor:contact_edit", contact_id=contact.pk)
     elif action == "remove":
         form = AddExistingForm(
             {"person": request.POST.get("person", ""), "role": SubjectRole.CHILD}
@@ -268,12 +293,11 @@ def contact_submit(request: HttpRequest, contact_id) -> HttpResponse:
         return render(
             request,
             "frontdoor/contact_edit.html",
-            {
-                "form": form,
-                "contact": contact,
-                "subjects": list(contact.subjects.select_related("person")),
-                "submit_errors": [m for messages_ in exc.message_dict.values() for m in messages_],
-            },
+            _edit_context(
+                contact,
+                form,
+                submit_errors=[m for messages_ in exc.message_dict.values() for m in messages_],
+            ),
             status=400,
         )
     messages.success(
