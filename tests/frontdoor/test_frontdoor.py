@@ -140,6 +140,15 @@ class TestRaisingAContact:
         assert "Someone else saved this contact" in response.content.decode()
         contact.refresh_from_db()
         assert contact.what_happened == "First version"
+        # what this user typed is still on the page, with the current version: saving again
+        # knowingly replaces the other save
+        form = response.context["form"]
+        assert form.data["what_happened"] == "Second"
+        assert form.data["version"] == str(contact.version)
+        again = client.post(reverse("frontdoor:contact_edit", args=[contact.id]), form.data)
+        assert again.status_code == 302
+        contact.refresh_from_db()
+        assert contact.what_happened == "Second"
 
     def test_submit_lists_everything_missing_and_changes_nothing(self, clients, borough):
         client = clients["school_dsl"]

@@ -110,8 +110,9 @@ def contact_save_draft(
     contact_in_draft(contact)
     if version != contact.version:
         raise Conflict(
-            "Someone else saved this contact since you opened it. Your changes have not been "
-            "saved: reload the page to see theirs, then add yours again."
+            "Someone else saved this contact since you opened it (perhaps in another tab). "
+            "Your changes have not been saved yet: they are still on this page. Check them, "
+            "then save again to replace the other version."
         )
     for field in DRAFT_FIELDS:
         if field in data:

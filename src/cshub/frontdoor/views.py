@@ -128,6 +128,15 @@ def contact_edit(request: HttpRequest, contact_id) -> HttpResponse:
                     data=_draft_data(form),
                     harm_types=form.cleaned_data["harm_types"],
                 )
+            except services.Conflict as exc:
+                # Keep what this user typed on the page, and carry the current version, so a
+                # second save knowingly replaces the other one rather than failing again.
+                contact.refresh_from_db()
+                data = request.POST.copy()
+                data["version"] = str(contact.version)
+                form = ContactDraftForm(data, front_door=front_door)
+                form.is_valid()
+                form.add_error(None, exc.messages[0])
             except ValidationError as exc:
                 add_service_errors(form, exc, {"received_at": "received_date"})
         if request.htmx:  # the autosave: answer with the status line only
