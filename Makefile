@@ -42,8 +42,8 @@ test: install lint security
 	fi
 
 lint: install
-	$(BIN)/ruff check src tests scripts
-	$(BIN)/ruff format --check src tests scripts
+	$(BIN)/ruff check src tests scripts bench
+	$(BIN)/ruff format --check src tests scripts bench
 
 ## make security: bandit (fails on high severity), pip-audit --strict, check --deploy
 security: bandit pip-audit check-deploy
