@@ -2336,7 +2336,7 @@ def summary(today: date | None = None) -> dict[str, int]:
         adult_from = today.replace(year=today.year - 18)
     except ValueError:  # 29 February
         adult_from = today.replace(year=today.year - 18, day=28)
-    return {
+    counts = {
         "people": Person.objects.count(),
         "children (under 18)": Person.objects.filter(date_of_birth__gt=adult_from).count(),
         "children and young people with a case": Person.objects.filter(cases__isnull=False)
@@ -2353,6 +2353,11 @@ def summary(today: date | None = None) -> dict[str, int]:
         "place and group links": PersonPlace.objects.count() + PersonGroup.objects.count(),
         "users": User.objects.count(),
     }
+    for extension in extensions():  # what later capabilities added: their first model's rows
+        if extension.models:
+            model = extension.models[0]
+            counts[f"{model._meta.verbose_name_plural} ({extension.name})"] = model.objects.count()
+    return counts
 
 
 def _content_models():
