@@ -658,3 +658,26 @@ def test_places_involved_are_added_and_an_unknown_place_is_refused(clients, boro
     client.post(url, {"action": "remove_place", "place": str(place.id)})
     assert not contact.places.exists()
     assert AuditEvent.objects.filter(action="frontdoor.contact.place_added").count() == 1
+
+
+@pytest.mark.django_db
+def test_the_queue_pages_at_fifty_and_counts_all(clients, borough, submitted):
+    from cshub.frontdoor import views
+
+    contact, _ = submitted
+    original = views.QUEUE_PAGE_SIZE
+    views.QUEUE_PAGE_SIZE = 1
+    try:
+        for _ in range(2):
+            other = _start(clients["police_analyst"])
+            _add_child(clients["police_analyst"], other, factories.PersonFactory())
+            _save(clients["police_analyst"], other)
+            clients["police_analyst"].post(reverse("frontdoor:contact_submit", args=[other.id]))
+        first = clients["ifd_worker"].get(reverse("frontdoor:queue"))
+        assert first.context["total"] == 3 and len(first.context["rows"]) == 1
+        assert "3 contacts in triage" in first.content.decode()
+        third = clients["ifd_worker"].get(reverse("frontdoor:queue"), {"page": "3"})
+        assert len(third.context["rows"]) == 1
+        assert third.context["rows"][0].contact.pk != first.context["rows"][0].contact.pk
+    finally:
+        views.QUEUE_PAGE_SIZE = original

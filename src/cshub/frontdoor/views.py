@@ -7,6 +7,7 @@ from datetime import datetime
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -31,6 +32,8 @@ from .forms import (
 )
 from .models import Contact, ScreeningTool
 from .relationships import is_front_door
+
+QUEUE_PAGE_SIZE = 50
 
 
 def _deny(action: str, **details) -> Http404:
@@ -341,8 +344,18 @@ def contact_detail(request: HttpRequest, contact_id) -> HttpResponse:
 def queue(request: HttpRequest) -> HttpResponse:
     _front_door_only(request, "frontdoor.queue.viewed")
     rows = selectors.front_door_queue()
-    record(action="frontdoor.queue.viewed", details={"in_triage": len(rows)})
-    return render(request, "frontdoor/queue.html", {"rows": rows})
+    page = Paginator(rows, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    record(action="frontdoor.queue.viewed", details={"in_triage": len(rows), "page": page.number})
+    return render(
+        request,
+        "frontdoor/queue.html",
+        {
+            "rows": page.object_list,
+            "page": page,
+            "total": len(rows),
+            "overdue": sum(1 for r in rows if r.clock.overdue),
+        },
+    )
 
 
 def _triage_contact(request: HttpRequest, contact_id, action: str) -> Contact:
