@@ -641,6 +641,25 @@ class SeedResult:
 # --- the generator --------------------------------------------------------------------------------
 
 
+# The core records, in the order they are written in bulk (foreign keys first).
+BULK_MODELS = (
+    Place,
+    Group,
+    Person,
+    Alias,
+    Address,
+    Identifier,
+    Vulnerability,
+    Flag,
+    Relationship,
+    Case,
+    CaseHarm,
+    Allocation,
+    PersonPlace,
+    PersonGroup,
+)
+
+
 class Borough:
     """Builds the whole borough in memory, then writes it in one go."""
 
@@ -2191,22 +2210,7 @@ class Borough:
 
     def _write(self) -> None:
         self.rows[Allocation] = [a for c in self.rows[Case] for a in self.case_allocations[c.id]]
-        for model in (
-            Place,
-            Group,
-            Person,
-            Alias,
-            Address,
-            Identifier,
-            Vulnerability,
-            Flag,
-            Relationship,
-            Case,
-            CaseHarm,
-            Allocation,
-            PersonPlace,
-            PersonGroup,
-        ):
+        for model in BULK_MODELS:
             bulk_insert(model, self.rows[model])
 
 
@@ -2366,20 +2370,7 @@ def _content_models():
         Team,
         User,
         Membership,
-        Place,
-        Group,
-        Person,
-        Alias,
-        Address,
-        Identifier,
-        Vulnerability,
-        Flag,
-        Relationship,
-        Case,
-        CaseHarm,
-        Allocation,
-        PersonPlace,
-        PersonGroup,
+        *BULK_MODELS,
         *(model for extension in extensions() for model in extension.models),
     )
 

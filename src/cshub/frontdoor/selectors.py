@@ -12,7 +12,6 @@ from cshub.access.policy import people_visible_to
 from cshub.audit.models import Outcome as AuditOutcome
 from cshub.audit.services import record
 from cshub.core import clocks
-from cshub.people.models import Person
 
 from .choices import ContactState, SubjectRole
 from .models import Contact, ContactSubject, Screening
@@ -91,19 +90,6 @@ def access_contact(user, contact_id, *, action: str | None) -> ContactAccess:
     if action:
         record(action=action, obj=contact, relationship=access.relationship)
     return access
-
-
-def subject_candidates(*, contact: Contact) -> list[Person]:
-    return [s.person for s in contact.subjects.all()]
-
-
-def queue_counts(*, now=None) -> dict[str, int]:
-    rows = front_door_queue(now=now)
-    return {
-        "in_triage": len(rows),
-        "overdue": sum(1 for r in rows if r.clock.overdue),
-        "immediate_danger": sum(1 for r in rows if r.contact.immediate_danger),
-    }
 
 
 # --- counts (for the partnership's KPIs and reports; computed by the database) ------------------
