@@ -681,3 +681,26 @@ def test_the_queue_pages_at_fifty_and_counts_all(clients, borough, submitted):
         assert third.context["rows"][0].contact.pk != first.context["rows"][0].contact.pk
     finally:
         views.QUEUE_PAGE_SIZE = original
+
+
+@pytest.mark.django_db
+def test_unknown_codes_in_screening_and_decision_are_refused(clients, borough, submitted):
+    contact, child = submitted
+    tool = ScreeningTool.objects.get(is_current=True)
+    first = tool.indicators.first()
+    response = _screen(
+        clients["ifd_worker"], contact, child, **{f"answer_{first.pk}": "maybe"}, final_level="dire"
+    )
+    assert response.status_code == 400
+    assert "Select a valid choice" in response.content.decode()
+    assert not Screening.objects.exists()
+    _screen(clients["ifd_worker"], contact, child)
+    response = clients["ifd_worker"].post(
+        reverse("frontdoor:decision", args=[contact.id]),
+        {"outcome": "send_away", "rationale": "r", "nrm_consideration": "perhaps"},
+    )
+    assert response.status_code == 400
+    assert "Select a valid choice" in response.content.decode()
+    assert not Decision.objects.exists()
+    contact.refresh_from_db()
+    assert contact.state == ContactState.IN_TRIAGE
