@@ -12,6 +12,8 @@ urlpatterns = [
     path("access/", include("cshub.access.urls")),
     path("assessments/", include("cshub.assessments.urls")),
     path("frontdoor/", include("cshub.frontdoor.urls")),
+    path("missing/", include("cshub.missing.urls")),
     path("audit/", include("cshub.audit.urls")),
+    path("api/v1/", include("cshub.api_urls")),
     path("admin/", admin.site.urls),
 ]

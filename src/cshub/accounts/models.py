@@ -90,3 +90,28 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()}, {self.team}"
+
+
+class ApiToken(models.Model):
+    """A partner system's key to the API, scoped to one agency (e.g. the police's missing-persons
+    system). Only a SHA-256 digest of the key is stored; the key itself is shown once, when made.
+    Revoking keeps the row, so the audit trail can still name the system."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="api_tokens")
+    name = models.CharField(max_length=100, help_text="The calling system, e.g. 'Niche RMS'")
+    prefix = models.CharField(max_length=8, help_text="First characters, to tell keys apart")
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.CharField(max_length=150, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["agency__code", "name", "created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.agency.code}, {self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

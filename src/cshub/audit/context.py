@@ -18,6 +18,7 @@ class RequestContext:
     request_id: str
     ip_address: str | None = None
     user: object | None = None
+    client: object | None = None  # an API caller (cshub.accounts.api_auth.ApiClient)
     _actor_snapshot: tuple[str, str] | None = field(default=None, repr=False)
 
 

@@ -49,6 +49,9 @@ def record(
     if actor is None and context is not None and context.user is not None:
         actor = context.user if context.user.is_authenticated else None
     roles = agencies = ""
+    client = context.client if context is not None and actor is None else None
+    if client is not None:  # a partner system through the API: named by its token
+        agencies = client.agency_code
     if actor is not None:
         if context is not None and context.user is actor and context._actor_snapshot:
             roles, agencies = context._actor_snapshot
@@ -69,7 +72,13 @@ def record(
             seq=seq,
             at=timezone.now(),
             actor_id=actor.pk if actor is not None else None,
-            actor_username=actor.get_username() if actor is not None else "",
+            actor_username=(
+                actor.get_username()
+                if actor is not None
+                else client.audit_name[:150]
+                if client is not None
+                else ""
+            ),
             actor_roles=roles,
             actor_agencies=agencies,
             action=action,

@@ -14,7 +14,7 @@ after that.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -88,3 +88,42 @@ def clock_state(due: datetime, now: datetime) -> ClockState:
 
 def front_door_decision_due(received_at: datetime) -> datetime:
     return add_working_days(received_at, 1)
+
+
+# --- missing children --------------------------------------------------------------------------
+# Both clocks run in elapsed hours, whatever the wall clock does: 24 hours from a report at 01:30
+# on the day the clocks go forward ends at 02:30 the next day, not 01:30. So the arithmetic is
+# done in UTC. A deadline is met by an event at the deadline itself ("within 72 hours" includes
+# the 72nd hour's last instant).
+
+MISSING_NOTIFICATION_HOURS = 24  # police report -> council notified
+RHI_OFFER_HOURS = 72  # return -> Return Home Interview offered
+
+
+def _elapsed(moment: datetime, hours: int) -> datetime:
+    if moment.tzinfo is None:
+        raise ValueError("clocks need aware datetimes")
+    return moment.astimezone(UTC) + timedelta(hours=hours)
+
+
+def missing_notification_due(reported_at: datetime) -> datetime:
+    """When the council should have been told of a missing child the police were told of."""
+    return _elapsed(reported_at, MISSING_NOTIFICATION_HOURS)
+
+
+def rhi_offer_due(returned_at: datetime) -> datetime:
+    """When a Return Home Interview should have been offered to a child who came back."""
+    return _elapsed(returned_at, RHI_OFFER_HOURS)
+
+
+def met(deadline: datetime, at: datetime) -> bool:
+    """An event at `at` is in time for `deadline` (on the deadline counts as in time)."""
+    return at <= deadline
+
+
+def local_days(start: date, end: date) -> tuple[datetime, datetime]:
+    """The instants bounding local days `start`..`end` inclusive, as [from, to) in UTC: what a
+    query needs to select events whose Europe/London date falls in a period."""
+    lower = datetime.combine(start, time(0), tzinfo=LONDON).astimezone(UTC)
+    upper = datetime.combine(end + timedelta(days=1), time(0), tzinfo=LONDON).astimezone(UTC)
+    return lower, upper

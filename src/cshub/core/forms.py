@@ -56,3 +56,30 @@ class StrictForm(forms.Form):
                 code="unexpected_fields",
             )
         return data
+
+
+TIME_PATTERN = r"^([01]?\d|2[0-3]):[0-5]\d$"
+
+
+def time_field(label: str, required: bool = True) -> forms.RegexField:
+    """A 24-hour time typed as HH:MM, paired with a DateInputField for the day."""
+    return forms.RegexField(
+        regex=TIME_PATTERN,
+        required=required,
+        label=label,
+        error_messages={
+            "invalid": "Enter a time like 09:30 or 14:30.",
+            "required": "Enter the time, like 09:30 or 14:30.",
+        },
+    )
+
+
+def local_moment(day, hhmm: str):
+    """An aware datetime from a date and an HH:MM typed in the UK (Europe/London)."""
+    from datetime import datetime, time
+    from zoneinfo import ZoneInfo
+
+    if not day or not hhmm:
+        return None
+    hours, minutes = (int(part) for part in hhmm.split(":"))
+    return datetime.combine(day, time(hours, minutes), tzinfo=ZoneInfo("Europe/London"))

@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
     "cshub.core",
     "cshub.audit",
     "cshub.access",
@@ -49,6 +51,8 @@ INSTALLED_APPS = [
     "cshub.contexts",
     "cshub.assessments",
     "cshub.frontdoor",
+    "cshub.missing",
+    "cshub.insights",
     "cshub.demo",
 ]
 
@@ -88,6 +92,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cshub.core.context_processors.cshub",
+                "cshub.missing.context_processors.nav",
             ],
         },
     },
@@ -231,3 +236,32 @@ vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="cshub@localhost")
 # Break-glass: how long emergency access lasts before it must be asked for again.
 CSHUB_BREAK_GLASS_HOURS = env.int("CSHUB_BREAK_GLASS_HOURS", default=24)
+
+# Missing children (docs/missing.md). The repeat-missing rule: this many episodes reported in one
+# period prompt a strategy meeting. The period is "quarter" (financial quarters, from April),
+# "month", or a number of days for a rolling window ending at the latest episode.
+CSHUB_REPEAT_MISSING_EPISODES = env.int("CSHUB_REPEAT_MISSING_EPISODES", default=3)
+CSHUB_REPEAT_MISSING_PERIOD = env("CSHUB_REPEAT_MISSING_PERIOD", default="quarter")
+
+# The police API (Django REST Framework; docs/api.md). Only agency tokens, no sessions: a browser
+# session can never call it, so it needs no CSRF exemption beyond DRF's own for token auth.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["cshub.accounts.api_auth.AgencyTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["cshub.accounts.api_auth.HasAgencyToken"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "EXCEPTION_HANDLER": "cshub.core.api.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["cshub.accounts.api_auth.AgencyTokenThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"agency_token": env("CSHUB_API_RATE", default="600/minute")},
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "cshub police API",
+    "DESCRIPTION": "Missing reports in, returns in, Return Home Interview outcomes out.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+}

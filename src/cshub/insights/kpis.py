@@ -1,0 +1,167 @@
+"""The strategy's KPIs (section 14), each defined once: a named, documented query with its
+numerator, denominator, baseline and direction of good, computed in the database.
+
+`docs/kpis.md` gives each definition in words; the tests in `insights/tests/test_kpis.py` pin
+them on hand-built cases. A period is a pair of Europe/London dates, both inclusive; an event
+belongs to the period holding its local date. The statutory deadlines are the ones stored by
+`cshub.core.clocks` on each record, so a KPI and a worker's queue can never disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db.models import Count, F, Q
+from django.utils import timezone
+
+from cshub.core import clocks
+from cshub.missing.choices import RhiResponse
+from cshub.missing.models import Episode, ReturnInterview
+from cshub.missing.rules import current_rule
+
+
+class Better:
+    HIGHER = "higher"
+    LOWER = "lower"
+    MAINTAIN_OR_HIGHER = "maintain or higher"
+
+
+@dataclass(frozen=True)
+class Result:
+    numerator: int
+    denominator: int | None  # None for a count
+    excluded: dict[str, int]  # what was left out and why, for the reader
+
+    @property
+    def value(self) -> float | None:
+        if self.denominator is None:
+            return float(self.numerator)
+        return self.numerator / self.denominator if self.denominator else None
+
+
+@dataclass(frozen=True)
+class Kpi:
+    key: str
+    area: str  # the strategy's heading in section 14
+    title: str
+    numerator: str
+    denominator: str
+    baseline: float | None  # a proportion (0.8 = 80%) or None where the strategy gives none
+    better: str
+    compute: Callable[[date, date, datetime], Result]  # (first day, last day, now)
+
+    @property
+    def is_rate(self) -> bool:
+        return self.key != "missing_repeat_children"
+
+    def __call__(self, start: date, end: date, now: datetime | None = None) -> Result:
+        if end < start:
+            raise ValueError("A period ends on or after the day it starts.")
+        return self.compute(start, end, now or timezone.now())
+
+
+# --- Missing -------------------------------------------------------------------------------------
+
+
+def _rhi_acceptance(start: date, end: date, now: datetime) -> Result:
+    lower, upper = clocks.local_days(start, end)
+    counts = ReturnInterview.objects.filter(offered_at__gte=lower, offered_at__lt=upper).aggregate(
+        accepted=Count("pk", filter=Q(response=RhiResponse.ACCEPTED)),
+        answered=Count("pk", filter=~Q(response="")),
+        awaiting=Count("pk", filter=Q(response="")),
+    )
+    return Result(
+        counts["accepted"], counts["answered"], {"awaiting an answer": counts["awaiting"]}
+    )
+
+
+def _notified_within_24h(start: date, end: date, now: datetime) -> Result:
+    lower, upper = clocks.local_days(start, end)
+    counts = Episode.objects.filter(reported_at__gte=lower, reported_at__lt=upper).aggregate(
+        total=Count("pk"),
+        in_time=Count("pk", filter=Q(notified_at__lte=F("notification_due_at"))),
+    )
+    return Result(counts["in_time"], counts["total"], {})
+
+
+def _rhi_offered_within_72h(start: date, end: date, now: datetime) -> Result:
+    lower, upper = clocks.local_days(start, end)
+    returned = Episode.objects.filter(returned_at__gte=lower, returned_at__lt=upper)
+    decided = (
+        Q(rhi__offered_at__isnull=False)
+        | (Q(rhi__isnull=False) & ~Q(rhi__not_offered_reason=""))
+        | Q(rhi_due_at__lt=now)
+    )
+    counts = returned.aggregate(
+        counted=Count("pk", filter=decided),
+        in_time=Count("pk", filter=Q(rhi__offered_at__lte=F("rhi_due_at"))),
+        running=Count("pk", filter=~decided),
+    )
+    return Result(counts["in_time"], counts["counted"], {"clock still running": counts["running"]})
+
+
+def _repeat_children(start: date, end: date, now: datetime) -> Result:
+    lower, upper = clocks.local_days(start, end)
+    threshold = current_rule().episodes
+    children = (
+        Episode.objects.filter(reported_at__gte=lower, reported_at__lt=upper, person__isnull=False)
+        .values("person")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=threshold)
+    )
+    unmatched = Episode.objects.filter(
+        reported_at__gte=lower, reported_at__lt=upper, person__isnull=True
+    ).count()
+    return Result(children.count(), None, {"episodes not yet matched to a child": unmatched})
+
+
+KPIS: dict[str, Kpi] = {
+    kpi.key: kpi
+    for kpi in (
+        Kpi(
+            key="missing_rhi_acceptance",
+            area="Missing",
+            title="Return Home Interview acceptance rate",
+            numerator="Offers made in the period that the child accepted",
+            denominator="Offers made in the period with an answer recorded (accepted or declined)",
+            baseline=0.80,
+            better=Better.MAINTAIN_OR_HIGHER,
+            compute=_rhi_acceptance,
+        ),
+        Kpi(
+            key="missing_notified_24h",
+            area="Missing",
+            title="Missing reports received from the police within 24 hours",
+            numerator="Episodes reported to the police in the period whose notification reached "
+            "the council within 24 hours of the report",
+            denominator="Episodes reported to the police in the period",
+            baseline=0.65,
+            better=Better.HIGHER,
+            compute=_notified_within_24h,
+        ),
+        Kpi(
+            key="missing_rhi_offered_72h",
+            area="Missing",
+            title="Return Home Interviews offered within 72 hours",
+            numerator="Returns in the period with an interview offered within 72 hours",
+            denominator="Returns in the period, except those whose 72 hours are still running "
+            "with no offer and no decision yet",
+            baseline=0.64,
+            better=Better.HIGHER,
+            compute=_rhi_offered_within_72h,
+        ),
+        Kpi(
+            key="missing_repeat_children",
+            area="Missing",
+            title="Children triggering strategy meetings through repeat missing",
+            numerator="Children with at least the rule's number of episodes (default 3) reported "
+            "in the period",
+            denominator="(a count)",
+            baseline=None,
+            better=Better.LOWER,
+            compute=_repeat_children,
+        ),
+    )
+}
