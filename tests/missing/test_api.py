@@ -63,9 +63,12 @@ def test_token_of_a_non_police_agency_is_forbidden(borough):
     assert client.post(REPORTS, report_payload(), format="json").status_code == 403
     assert client.get(OUTCOMES, {"since": "2026-01-01T00:00:00Z"}).status_code == 403
     assert not Episode.objects.exists()
-    assert AuditEvent.objects.filter(
-        action="api.request.refused", details__why="agency not police"
-    ).count() == 2
+    assert (
+        AuditEvent.objects.filter(
+            action="api.request.refused", details__why="agency not police"
+        ).count()
+        == 2
+    )
 
 
 def test_tokens_are_stored_as_digests_only(borough):

@@ -13,7 +13,6 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import status
 from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import ValidationError as ApiValidationError
-from rest_framework.fields import DateTimeField
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -31,6 +30,7 @@ from .serializers import (
     EpisodeSerializer,
     ErrorSerializer,
     MissingReportSerializer,
+    MomentField,
     OutcomeListSerializer,
     ReturnSerializer,
 )
@@ -40,6 +40,7 @@ REFUSED = {
     400: OpenApiResponse(ErrorSerializer, description="Not accepted; errors by field"),
     401: OpenApiResponse(ErrorSerializer, description="No token, or a bad one"),
     403: OpenApiResponse(ErrorSerializer, description="This token's agency may not do this"),
+    429: OpenApiResponse(ErrorSerializer, description="Too many calls from this token; wait"),
 }
 
 
@@ -187,7 +188,7 @@ class RhiOutcomes(APIView):
         try:
             if not raw:
                 raise ApiValidationError("Give since=<ISO 8601 time>.")
-            since = DateTimeField().to_internal_value(raw)
+            since = MomentField().to_internal_value(raw)
         except ApiValidationError:
             raise _invalid(
                 {"since": ["Give since as an ISO 8601 time, e.g. 2026-11-01T00:00:00Z."]},

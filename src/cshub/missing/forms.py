@@ -22,11 +22,11 @@ from .choices import (
 )
 
 
-def _blank(choices):
-    return [("", "Not known")] + list(choices)
+class _Form(StrictForm):
+    allowed_extra = frozenset({"save", "share"})  # the buttons' names
 
 
-class _Moments(StrictForm):
+class _Moments(_Form):
     """Date + time pairs, combined into aware datetimes in `clean` as <name>."""
 
     moments: tuple[str, ...] = ()
@@ -202,7 +202,7 @@ class OfferForm(_Moments):
         )
 
 
-class NotOfferedForm(StrictForm):
+class NotOfferedForm(_Form):
     reason = forms.ChoiceField(
         choices=NotOfferedReason.choices, widget=forms.RadioSelect, label="Why not"
     )
@@ -320,13 +320,13 @@ class InterviewForm(_Moments):
         }
 
 
-class ShareForm(StrictForm):
+class ShareForm(_Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = gds_helper(Button("share", "Share the outcome with the police"))
 
 
-class MeetingForm(StrictForm):
+class MeetingForm(_Form):
     meeting_on = DateInputField(label="Date of the strategy meeting")
     attendees = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), label="Who attended (names and agencies)"
@@ -343,7 +343,7 @@ class MeetingForm(StrictForm):
         )
 
 
-class MatchForm(StrictForm):
+class MatchForm(_Form):
     """Pick the person a report is about, or make a new record."""
 
     NEW = "new"
