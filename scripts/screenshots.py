@@ -4,9 +4,9 @@
     .venv/bin/python scripts/screenshots.py [BASE_URL] [--username U] [--password P]
 
 Signs in as a demo worker through the sign-in page, opens the first child on their caseload,
-searches for that child's family name and saves three PNGs to docs/screenshots/:
-sign-in.png, search.png (a search with results) and profile.png (the child's profile, cropped to
-the 1280x1600 viewport). Uses Debian's chromium; never `playwright install`.
+searches for that child's family name and saves four PNGs to docs/screenshots/:
+sign-in.png, search.png (a search with results), profile.png (the child's profile, cropped to
+the 1280x1600 viewport) and missing-queue.png (the worker's missing queue). Uses Debian's chromium; never `playwright install`.
 
 Only ever point this at a demo server: the screenshots are published.
 """
@@ -115,9 +115,14 @@ def take(args: argparse.Namespace) -> list[Path]:
         page.set_viewport_size({"width": WIDTH, "height": PROFILE_HEIGHT})
         page.screenshot(path=str(out / "profile.png"))
 
+        page.set_viewport_size({"width": WIDTH, "height": SHORT_HEIGHT})
+        page.goto(base_url + "/missing/")
+        expect(page.get_by_role("heading", level=1, name="Missing children")).to_be_visible()
+        page.screenshot(path=str(out / "missing-queue.png"), full_page=True)
+
         context.close()
         browser.close()
-    return [out / "sign-in.png", out / "search.png", out / "profile.png"]
+    return [out / n for n in ("sign-in.png", "search.png", "profile.png", "missing-queue.png")]
 
 
 def main(argv: list[str] | None = None) -> int:
