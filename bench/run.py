@@ -10,7 +10,11 @@ of people. What is measured, on a synthetic borough seeded into a scratch SQLite
 - `visible`: building and counting the need-to-know scoped queryset for a practitioner;
 - `profile`: loading a child's profile with everything it shows (the profile selector), per
   profile;
-- `queue`: the Front Door queue with its clocks.
+- `queue`: the Front Door queue with its clocks;
+- `missing_queue`: the missing queue of the specialist team's worker (Return Home Interviews
+  due with their clocks, children still missing, strategy-meeting prompts), scoped by
+  need-to-know;
+- `missing_kpis`: the four missing-children KPIs over the last financial year, in the database.
 """
 
 from __future__ import annotations
@@ -62,6 +66,8 @@ def main() -> None:
     from cshub.access.policy import people_searchable_by, people_visible_to
     from cshub.accounts.models import User
     from cshub.frontdoor.selectors import front_door_queue
+    from cshub.insights.kpis import KPIS
+    from cshub.missing import selectors as missing_selectors
     from cshub.people import selectors
     from cshub.people.models import Person
 
@@ -92,6 +98,18 @@ def main() -> None:
     def queue():
         front_door_queue()
 
+    specialist = User.objects.get(username="specialist.worker")
+
+    def missing_queue():
+        missing_selectors.rhi_queue(user=specialist)
+        list(missing_selectors.still_missing(user=specialist)[:50])
+        list(missing_selectors.open_prompts(user=specialist)[:50])
+
+    def missing_kpis():
+        for kpi in KPIS.values():
+            if kpi.area == "Missing":
+                kpi(date(2025, 4, 1), date(2026, 3, 31))
+
     base = _timed(baseline, args.repeat)
     results = {
         name: {"seconds": seconds, "ratio_to_baseline": round(seconds / base, 2)}
@@ -100,6 +118,8 @@ def main() -> None:
             ("visible", _timed(visible, args.repeat)),
             ("profile", _timed(profile, args.repeat)),
             ("queue", _timed(queue, args.repeat)),
+            ("missing_queue", _timed(missing_queue, args.repeat)),
+            ("missing_kpis", _timed(missing_kpis, args.repeat)),
         )
     }
     report = {

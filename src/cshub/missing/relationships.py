@@ -18,10 +18,10 @@ from cshub.core.vocab import TeamFunction
 from cshub.people.models import Person
 
 from .models import Episode, StrategyMeetingPrompt
+from .rules import INTERVIEW_WINDOW
 
 COORDINATING_FUNCTIONS = (TeamFunction.SPECIALIST,)
 RECENT_RETURN = timedelta(days=30)
-UNFINISHED_INTERVIEW = timedelta(days=90)  # an interview not shared after this is stale
 
 
 def is_missing_coordinator(user) -> bool:
@@ -37,7 +37,7 @@ def _missing_work(user, now):
         Q(returned_at__isnull=True)
         | Q(returned_at__gte=now - RECENT_RETURN)
         | (
-            Q(returned_at__gte=now - UNFINISHED_INTERVIEW)
+            Q(returned_at__gte=now - INTERVIEW_WINDOW)
             & (Q(rhi__isnull=True) | Q(rhi__shared_with_police_at__isnull=True))
         )
     )

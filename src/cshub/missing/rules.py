@@ -16,6 +16,10 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+# An interview still unfinished this long after the return is stale: it leaves the worker's queue
+# and no longer gives the missing coordinator sight of the child.
+INTERVIEW_WINDOW = timedelta(days=90)
+
 
 def quarter_of(day: date) -> tuple[date, date]:
     """The financial quarter (years start in April) holding `day`."""

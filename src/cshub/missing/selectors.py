@@ -13,6 +13,7 @@ from cshub.core import clocks
 
 from .choices import RhiResponse
 from .models import Episode, ReturnInterview, StrategyMeetingPrompt
+from .rules import INTERVIEW_WINDOW
 
 SECTION_LIMIT = 50
 
@@ -31,16 +32,17 @@ def _base(user) -> QuerySet[Episode]:
 
 
 def rhi_queue(*, user, now: datetime | None = None) -> list[QueueRow]:
-    """Returned children whose interview is not finished and shared, most urgent first: offers
-    still to make (by deadline: breaches first), then answers awaited, write-ups, and outcomes to
-    share with the police."""
+    """Children returned in the last 90 days (`rules.INTERVIEW_WINDOW`) whose interview is not
+    finished and shared, most urgent first: offers still to make (by deadline: breaches first),
+    then answers awaited, write-ups, and outcomes to share with the police."""
     now = now or timezone.now()
+    since = now - INTERVIEW_WINDOW
     rhi_open = (
         Q(rhi__isnull=True)
         | Q(rhi__offered_at__isnull=True, rhi__not_offered_reason="")
         | Q(rhi__shared_with_police_at__isnull=True)
     )
-    rows = _base(user).filter(returned_at__isnull=False).filter(rhi_open).order_by("rhi_due_at")
+    rows = _base(user).filter(returned_at__gte=since).filter(rhi_open).order_by("rhi_due_at")
     queue = []
     for episode in rows[: SECTION_LIMIT * 4]:
         rhi = getattr(episode, "rhi", None)
