@@ -359,3 +359,66 @@ def test_schema_is_served_without_a_token(client):
         "/api/v1/missing-reports/{police_reference}/return/",
         "/api/v1/rhi-outcomes/",
     } <= set(paths)
+
+
+# --- refusals made before a view runs are audited too ----------------------------------------
+
+
+def _refusals() -> list[dict]:
+    return list(
+        AuditEvent.objects.filter(action="api.request.refused")
+        .order_by("seq")
+        .values_list("details", flat=True)
+    )
+
+
+def test_unknown_paths_and_references_with_line_breaks_get_the_api_json_404(borough, police):
+    police.post(REPORTS, report_payload(), format="json")
+    for path in ("/api/v1/nothing-here/", f"{REPORTS}MP%0A1/return/"):
+        response = police.post(path, {"returned_at": "2026-11-22T08:00:00Z"}, format="json")
+        assert response.status_code == 404
+        assert response.json() == {"detail": "No such API path.", "errors": {}}
+    assert [d["why"] for d in _refusals()] == ["no such API path"] * 2
+    assert Episode.objects.get().returned_at is None
+
+
+def test_unparseable_unsupported_and_wrong_method_requests_are_audited(borough, police):
+    police.generic("POST", REPORTS, "{", content_type="application/json")
+    police.generic("POST", REPORTS, "a,b", content_type="text/csv")
+    police.get(REPORTS)
+    assert [(d["why"], d["status"]) for d in _refusals()] == [
+        ("ParseError", 400),
+        ("UnsupportedMediaType", 415),
+        ("MethodNotAllowed", 405),
+    ]
+
+
+def test_the_rate_limit_answers_429_and_is_audited(borough, police, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"agency_token": "2/minute"},
+    }
+    codes = [police.get(OUTCOMES, {"since": "2026-01-01T00:00:00Z"}).status_code for _ in range(3)]
+    cache.clear()
+    assert codes == [200, 200, 429]
+    assert [d["why"] for d in _refusals()] == ["Throttled"]
+
+
+def test_a_resent_return_is_audited(borough, police):
+    police.post(REPORTS, report_payload(), format="json")
+    _return(police)
+    _return(police)
+    assert AuditEvent.objects.filter(action="missing.episode.return_repeated").count() == 1
+
+
+def test_revoke_takes_a_short_prefix_but_never_an_ambiguous_one(borough):
+    from django.core.management.base import CommandError
+
+    token, _ = token_create(agency_code="police", name="RMS")
+    with pytest.raises(CommandError, match="at least the first 4"):
+        call_command("api-token", "revoke", token.prefix[:3])
+    call_command("api-token", "revoke", token.prefix[:5])
+    assert ApiToken.objects.get(pk=token.pk).revoked_at is not None

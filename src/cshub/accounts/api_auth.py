@@ -124,6 +124,12 @@ class AgencyTokenThrottle(SimpleRateThrottle):
 
     scope = "agency_token"
 
+    def get_rate(self):
+        # Read at each request (DRF's own reads it once, at import), so a changed setting counts.
+        from rest_framework.settings import api_settings
+
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
     def get_cache_key(self, request, view):
         if isinstance(request.auth, ApiClient):
             return self.cache_format % {"scope": self.scope, "ident": request.auth.token_id}

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from cshub.accounts.models import Agency
 from cshub.audit.services import record
+from cshub.core.vocab import AgencyKind
 
 from . import services
 from .choices import Source
@@ -165,6 +166,8 @@ def import_missing_csv(*, text: str, agency_code: str, actor=None) -> ImportResu
     agency = Agency.objects.filter(code=agency_code).first()
     if agency is None:
         raise ImportRefused([f"No agency with code {agency_code!r}."])
+    if agency.kind != AgencyKind.POLICE:
+        _refused(agency, [f"{agency.name} is not a police agency: missing reports come from one."])
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     header = [h.strip() for h in (reader.fieldnames or [])]
     missing_columns = sorted(REQUIRED - set(header))
@@ -179,8 +182,9 @@ def import_missing_csv(*, text: str, agency_code: str, actor=None) -> ImportResu
     reader.fieldnames = header
     now = timezone.now()
     rows, problems, seen = [], [], {}
-    for number, raw in enumerate(reader, start=2):  # row 1 is the header
-        if number - 1 > MAX_ROWS:
+    for count, raw in enumerate(reader, start=1):
+        number = reader.line_num  # as the file shows it: blank lines and the header count
+        if count > MAX_ROWS:
             problems.append(f"file: more than {MAX_ROWS} rows; split it")
             break
         if None in raw:

@@ -264,7 +264,7 @@ def _on_person_known(episode: Episode, actor, *, people_with=()) -> None:
             timezone.localdate(episode.returned_at),
             actor,
         )
-    repeat_check(person=episode.person, actor=actor)
+    repeat_check(person=episode.person, actor=actor, episode=episode)
 
 
 # --- matching ------------------------------------------------------------------------------------
@@ -337,6 +337,12 @@ def record_return(
         episode = Episode.objects.select_for_update().get(pk=episode.pk)
         if episode.returned_at is not None:
             if episode.returned_at == returned_at:
+                record(
+                    action="missing.episode.return_repeated",
+                    obj=episode,
+                    person_id=episode.person_id,
+                    details={"police_reference": episode.police_reference},
+                )
                 return episode, False
             raise ValidationError(
                 {
@@ -554,36 +560,54 @@ def rhi_share(*, episode: Episode, actor) -> ReturnInterview:
 # --- repeat missing ------------------------------------------------------------------------------
 
 
-def repeat_check(*, person: Person | None, actor=None) -> StrategyMeetingPrompt | None:
-    """Apply the repeat-missing rule to a child after an episode is recorded or matched; raise a
-    prompt if they reach it and none is open. Returns the new prompt, if any."""
+def _windows(rule, person: Person, day: date) -> list[tuple[date, date]]:
+    """Every period the rule looks at that holds `day`: the calendar period, or for a rolling
+    rule each window ending on an episode's day from `day` to the end of the rolling span."""
+    if rule.period in ("quarter", "month"):
+        return [rule.window(day)]
+    span = int(rule.period)
+    lower, upper = clocks.local_days(day, day + timedelta(days=span - 1))
+    ends = {
+        timezone.localdate(at)
+        for at in Episode.objects.filter(
+            person=person, reported_at__gte=lower, reported_at__lt=upper
+        ).values_list("reported_at", flat=True)
+    }
+    return [rule.window(end) for end in sorted(ends | {day})]
+
+
+def repeat_check(
+    *, person: Person | None, actor=None, episode: Episode | None = None
+) -> StrategyMeetingPrompt | None:
+    """Apply the repeat-missing rule to a child after `episode` is recorded or matched (default:
+    their latest); raise a prompt if a period holding it reaches the rule and none is open. The
+    answer does not depend on the order episodes arrive in: a report recorded late, or an import
+    sorted newest first, is judged in its own period. Returns the new prompt, if any."""
     if person is None:
         return None
     rule = current_rule()
-    latest = (
-        Episode.objects.filter(person=person)
-        .order_by("-reported_at")
-        .values_list("reported_at", flat=True)
-        .first()
-    )
-    if latest is None:
-        return None
-    start, end = rule.window(timezone.localdate(latest))
+    if episode is None:
+        episode = Episode.objects.filter(person=person).order_by("-reported_at").first()
+        if episode is None:
+            return None
     last_meeting = (
         StrategyMeetingPrompt.objects.filter(person=person, meeting_on__isnull=False)
         .order_by("-meeting_on")
         .values_list("meeting_on", flat=True)
         .first()
     )
-    if last_meeting and last_meeting >= start:
-        start = last_meeting + timedelta(days=1)
-        if start > end:
-            return None
-    lower, upper = clocks.local_days(start, end)
-    count = Episode.objects.filter(
-        person=person, reported_at__gte=lower, reported_at__lt=upper
-    ).count()
-    if count < rule.episodes:
+    for start, end in _windows(rule, person, timezone.localdate(episode.reported_at)):
+        if last_meeting and last_meeting >= start:
+            start = last_meeting + timedelta(days=1)  # a meeting answers the episodes before it
+            if start > end:
+                continue
+        lower, upper = clocks.local_days(start, end)
+        count = Episode.objects.filter(
+            person=person, reported_at__gte=lower, reported_at__lt=upper
+        ).count()
+        if count >= rule.episodes:
+            break
+    else:
         return None
     if StrategyMeetingPrompt.objects.filter(person=person, meeting_on__isnull=True).exists():
         return None

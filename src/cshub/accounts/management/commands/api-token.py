@@ -44,8 +44,14 @@ class Command(BaseCommand):
                     f"last used {used}"
                 )
         else:
-            matches = list(ApiToken.objects.filter(prefix=options["prefix"][:8]))
+            prefix = options["prefix"].strip()
+            if len(prefix) < 4:
+                raise CommandError("Give at least the first 4 characters of the key.")
+            matches = list(ApiToken.objects.filter(prefix__startswith=prefix[:8]))
             if len(matches) != 1:
-                raise CommandError(f"{len(matches)} tokens start with that prefix; give one.")
+                raise CommandError(
+                    f"{len(matches)} tokens start with {prefix!r}: give one token's prefix, as "
+                    "`cshub api-token list` shows it."
+                )
             token_revoke(token=matches[0])
             self.stdout.write(f"Revoked {matches[0]}.")
