@@ -18,8 +18,7 @@ from django.utils import timezone
 
 from cshub.core import clocks
 from cshub.missing.choices import RhiResponse
-from cshub.missing.models import Episode, ReturnInterview
-from cshub.missing.rules import current_rule
+from cshub.missing.models import Episode, ReturnInterview, StrategyMeetingPrompt
 
 
 class Better:
@@ -103,18 +102,21 @@ def _rhi_offered_within_72h(start: date, end: date, now: datetime) -> Result:
 
 
 def _repeat_children(start: date, end: date, now: datetime) -> Result:
+    """Children the repeat-missing rule prompted a strategy meeting for, counted in the period
+    holding the end of the rule's period (for the default rule, the financial quarter of the
+    episodes). So the KPI counts what the rule raised, under the rule as it stood then, and a
+    late-recorded report counts where it belongs."""
     lower, upper = clocks.local_days(start, end)
-    threshold = current_rule().episodes
     children = (
-        Episode.objects.filter(reported_at__gte=lower, reported_at__lt=upper, person__isnull=False)
+        StrategyMeetingPrompt.objects.filter(period_end__gte=start, period_end__lte=end)
         .values("person")
-        .annotate(n=Count("pk"))
-        .filter(n__gte=threshold)
+        .distinct()
+        .count()
     )
     unmatched = Episode.objects.filter(
         reported_at__gte=lower, reported_at__lt=upper, person__isnull=True
     ).count()
-    return Result(children.count(), None, {"episodes not yet matched to a child": unmatched})
+    return Result(children, None, {"episodes not yet matched to a child": unmatched})
 
 
 KPIS: dict[str, Kpi] = {
@@ -156,8 +158,9 @@ KPIS: dict[str, Kpi] = {
             key="missing_repeat_children",
             area="Missing",
             title="Children triggering strategy meetings through repeat missing",
-            numerator="Children with at least the rule's number of episodes (default 3) reported "
-            "in the period",
+            numerator="Children for whom the repeat-missing rule (default: 3 episodes in a "
+            "financial quarter) raised a strategy-meeting prompt, counted in the period holding "
+            "the end of the rule's period",
             denominator="(a count)",
             baseline=None,
             better=Better.LOWER,
