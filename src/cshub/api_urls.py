@@ -14,5 +14,5 @@ urlpatterns = [
     path("", include("cshub.missing.api_urls")),
     # Anything else under /api/v1/ (an unknown path, a reference with a line break in it) gets
     # the API's JSON 404, audited, never the site's HTML page.
-    re_path(r"(?s)^.*$", login_not_required(not_found), name="not_found"),
+    re_path(r"^[\s\S]*$", login_not_required(not_found)),
 ]

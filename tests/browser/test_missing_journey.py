@@ -17,6 +17,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from .test_accessibility import blocking_violations, describe
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -29,6 +31,11 @@ def _api(live_server, key: str, method: str, path: str, body: dict | None = None
     )
     with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
         return response.status, json.loads(response.read())
+
+
+def _accessible(page) -> None:
+    violations = blocking_violations(page)
+    assert not violations, describe(violations)
 
 
 def _fill_moment(page, legend: str, time_label: str, moment: dt.datetime) -> None:
@@ -87,10 +94,13 @@ def test_a_police_report_becomes_an_interview_the_police_read_back(
     expect(row).to_contain_text("Offer an interview")
     expect(row).to_contain_text(re.compile(r"(65|66) hours left"))
     page.screenshot(path=str(artifacts_dir / "missing-queue.png"), full_page=True)
+    _accessible(page)
     row.get_by_role("link", name="MP/26/4242 – missing episode of " + world.child.full_name).click()
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("MP/26/4242")
+    _accessible(page)
     page.get_by_role("link", name="Record the offer").click()
+    _accessible(page)
     _fill_moment(page, "Offered on", "Time offered (24-hour, e.g. 14:30)", returned)
     page.get_by_label("Accepted").check()
     page.get_by_role("button", name="Save the offer").click()
@@ -98,6 +108,7 @@ def test_a_police_report_becomes_an_interview_the_police_read_back(
     expect(page.get_by_text("Offered in time")).to_be_visible()
 
     page.get_by_role("link", name="Record the interview").click()
+    _accessible(page)
     _fill_moment(page, "Held on", "Time (24-hour, e.g. 14:30)", now - dt.timedelta(hours=1))
     page.get_by_label("Where it was held").fill("School, the quiet room")
     page.get_by_label("Yes").check()
@@ -111,6 +122,7 @@ def test_a_police_report_becomes_an_interview_the_police_read_back(
     page.get_by_role("button", name="Save the interview").click()
     expect(page.get_by_text("Interview recorded.")).to_be_visible()
     page.screenshot(path=str(artifacts_dir / "missing-episode.png"), full_page=True)
+    _accessible(page)
 
     page.get_by_role("button", name="Share the outcome with the police").click()
     expect(page.get_by_text("Outcome shared with the police.")).to_be_visible()
