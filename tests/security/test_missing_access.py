@@ -301,7 +301,11 @@ def test_third_episode_prompts_a_meeting_that_a_worker_records(borough, clients,
     assert "A strategy meeting is needed" in profile
     url = reverse("missing:meeting", args=[prompt.id])
     for role in REFUSED:
+        since = _last_seq()
         assert clients[role].get(url).status_code == 404, role
+        assert [e.outcome for e in _events(since)] == ["denied"], role
+        assert clients[role].post(url, {"attendees": "x", "outcome": "y"}).status_code == 404
+    assert StrategyMeetingPrompt.objects.get(pk=prompt.pk).meeting_on is None
     today = timezone.localdate()
     response = manager.post(
         url,
