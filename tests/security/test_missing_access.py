@@ -267,7 +267,10 @@ def test_a_worker_records_a_return_an_offer_an_interview_and_shares_it(borough, 
 def test_recording_an_episode_twice_with_one_reference_is_refused(borough, clients):
     client = clients["cypf_worker"]
     now = timezone.localtime() - dt.timedelta(hours=3)
+    from cshub.accounts.models import Agency
+
     data = {
+        "reporting_agency": str(Agency.objects.get(code="police").pk),
         "police_reference": "MP/WEB/1",
         "reported_at_date_0": str(now.day),
         "reported_at_date_1": str(now.month),

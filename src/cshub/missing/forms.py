@@ -3,9 +3,10 @@ from crispy_forms_gds.layout import HTML, Button, Field, Fieldset, Size
 from django import forms
 from django.core.exceptions import ValidationError
 
+from cshub.accounts.models import Agency
 from cshub.contexts.models import Place
 from cshub.core.forms import StrictForm, gds_helper, local_moment, time_field
-from cshub.core.vocab import HarmType
+from cshub.core.vocab import AgencyKind, HarmType
 from cshub.people.models import Person
 
 from .choices import (
@@ -54,6 +55,9 @@ class EpisodeForm(_Moments):
 
     moments = ("reported_at", "notified_at", "last_seen_at")
 
+    reporting_agency = forms.ModelChoiceField(
+        queryset=Agency.objects.none(), label="Police force", empty_label=None
+    )
     police_reference = forms.RegexField(
         regex=r"^[A-Za-z0-9][A-Za-z0-9/\-]{0,39}$",
         label="Police reference",
@@ -104,8 +108,13 @@ class EpisodeForm(_Moments):
         label="Last seen with people they are known to be linked to",
     )
 
-    def __init__(self, *args, people_choices=(), **kwargs):
+    def __init__(self, *args, people_choices=(), own_force=None, **kwargs):
         super().__init__(*args, **kwargs)
+        forces = Agency.objects.filter(kind=AgencyKind.POLICE).order_by("name")
+        self.fields["reporting_agency"].queryset = forces
+        self.fields["reporting_agency"].initial = (
+            own_force or forces.values_list("pk", flat=True).first()
+        )
         self.fields["last_seen_place"].queryset = Place.objects.exclude(kind="school").order_by(
             "name"
         )
@@ -114,6 +123,7 @@ class EpisodeForm(_Moments):
         ).order_by("family_name", "given_name")
         self.fields["people_with"].label_from_instance = lambda p: p.full_name
         layout = [
+            Field.select("reporting_agency"),
             Field.text("police_reference", field_width=20),
             Field.radios("episode_type", legend_size=Size.SMALL),
             Fieldset(

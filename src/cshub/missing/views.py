@@ -15,11 +15,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cshub.access.policy import access_person, people_searchable_by
-from cshub.accounts.models import Agency
 from cshub.audit.models import Outcome
 from cshub.audit.services import record
 from cshub.core import clocks
 from cshub.core.forms import add_service_errors
+from cshub.core.vocab import AgencyKind
 from cshub.frontdoor.matching import likely_matches
 from cshub.people.selectors import relationships_of
 
@@ -165,22 +165,14 @@ def episode_new(request: HttpRequest, person_id) -> HttpResponse:
         raise Http404("No such page")
     person, _grants = access_person(request.user, person_id, action=None if is_post else action)
     linked = [r["other"] for r in relationships_of(person) if r.get("other") is not None]
-    form = EpisodeForm(request.POST or None, people_choices=linked)
-    agency = (
-        request.user.memberships.filter(ended_on__isnull=True, team__agency__kind="police")
+    own_force = (
+        request.user.memberships.filter(ended_on__isnull=True, team__agency__kind=AgencyKind.POLICE)
         .values_list("team__agency", flat=True)
         .first()
     )
+    form = EpisodeForm(request.POST or None, people_choices=linked, own_force=own_force)
 
     def save(data):
-        # Recorded by a police officer: their force; otherwise the borough's police force.
-        reporting = (
-            Agency.objects.get(pk=agency)
-            if agency
-            else Agency.objects.filter(kind="police").order_by("code").first()
-        )
-        if reporting is None:
-            raise ValidationError("No police agency is set up to record this report against.")
         report = services.Report(
             police_reference=data["police_reference"],
             reported_at=data["reported_at"],
@@ -200,7 +192,7 @@ def episode_new(request: HttpRequest, person_id) -> HttpResponse:
             people_with=tuple(data.get("people_with") or ()),
         )
         episode, created = services.report_missing(
-            agency=reporting, report=report, source=Source.WEB, actor=request.user
+            agency=data["reporting_agency"], report=report, source=Source.WEB, actor=request.user
         )
         if not created:
             raise ValidationError(
