@@ -13,3 +13,6 @@ class DemoConfig(AppConfig):
         from . import seed_frontdoor
 
         extensions.register(seed_frontdoor.EXTENSION)
+        from . import seed_missing
+
+        extensions.register(seed_missing.EXTENSION)
