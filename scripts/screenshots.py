@@ -6,7 +6,8 @@
 Signs in as a demo worker through the sign-in page, opens the first child on their caseload,
 searches for that child's family name and saves four PNGs to docs/screenshots/:
 sign-in.png, search.png (a search with results), profile.png (the child's profile, cropped to
-the 1280x1600 viewport) and missing-queue.png (the worker's missing queue). Uses Debian's chromium; never `playwright install`.
+the 1280x1600 viewport) and missing-queue.png (the worker's missing queue). Uses Debian's
+chromium; never `playwright install`.
 
 Only ever point this at a demo server: the screenshots are published.
 """
