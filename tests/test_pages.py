@@ -37,6 +37,10 @@ def _named_patterns(resolver: URLResolver | None = None, namespace: str = "") ->
 
 @pytest.fixture
 def borough(allocated_case):
+    import datetime as dt
+
+    from django.utils import timezone
+
     place = factories.PlaceFactory()
     group = factories.GroupFactory()
     factories.PersonPlaceFactory(person=allocated_case.person, place=place)
@@ -50,7 +54,19 @@ def borough(allocated_case):
 
     contact = contact_start(actor=allocated_case.allocations.get().worker)
     episode, unmatched, prompt = _missing(allocated_case.person)
+    from cshub.nrm.services import referral_create
+
+    referral = referral_create(
+        actor=lead.worker,
+        person=allocated_case.person,
+        submitted_at=timezone.now() - dt.timedelta(days=1),
+        first_responder=lead.team.agency,
+        exploitation_types=["criminal"],
+        location="uk",
+        summary="Synthetic.",
+    )
     return {
+        "referral": referral,
         "episode": episode,
         "unmatched": unmatched,
         "prompt": prompt,
@@ -153,6 +169,10 @@ def _urls(borough) -> dict[str, str]:
         "missing:rhi_interview": reverse("missing:rhi_interview", args=[episode.id]),
         "missing:rhi_share": reverse("missing:rhi_share", args=[episode.id]),
         "missing:meeting": reverse("missing:meeting", args=[borough["prompt"].id]),
+        "nrm:referral_new": reverse("nrm:referral_new", args=[person.id]),
+        "nrm:referral": reverse("nrm:referral", args=[borough["referral"].id]),
+        "nrm:decide": reverse("nrm:decide", args=[borough["referral"].id]),
+        "nrm:summary": reverse("nrm:summary", args=[borough["referral"].id]),
     }
 
 

@@ -127,3 +127,13 @@ def local_days(start: date, end: date) -> tuple[datetime, datetime]:
     lower = datetime.combine(start, time(0), tzinfo=LONDON).astimezone(UTC)
     upper = datetime.combine(end + timedelta(days=1), time(0), tzinfo=LONDON).astimezone(UTC)
     return lower, upper
+
+
+# --- National Referral Mechanism ---------------------------------------------------------------
+# The Home Office aims to make a reasonable grounds decision within 5 working days of a referral.
+NRM_REASONABLE_GROUNDS_WORKING_DAYS = 5
+
+
+def nrm_reasonable_grounds_due(submitted_at: datetime) -> datetime:
+    """When the reasonable grounds decision on an NRM referral is due (working days, as above)."""
+    return add_working_days(submitted_at, NRM_REASONABLE_GROUNDS_WORKING_DAYS)

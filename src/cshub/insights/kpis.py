@@ -19,6 +19,7 @@ from django.utils import timezone
 from cshub.core import clocks
 from cshub.missing.choices import RhiResponse
 from cshub.missing.models import Episode, ReturnInterview, StrategyMeetingPrompt
+from cshub.nrm.models import Referral
 
 
 class Better:
@@ -53,7 +54,7 @@ class Kpi:
 
     @property
     def is_rate(self) -> bool:
-        return self.key != "missing_repeat_children"
+        return self.denominator != "(a count)"
 
     def __call__(self, start: date, end: date, now: datetime | None = None) -> Result:
         if end < start:
@@ -119,6 +120,15 @@ def _repeat_children(start: date, end: date, now: datetime) -> Result:
     return Result(children, None, {"episodes not yet matched to a child": unmatched})
 
 
+# --- Exploitation ---------------------------------------------------------------------------------
+
+
+def _nrm_referrals(start: date, end: date, now: datetime) -> Result:
+    lower, upper = clocks.local_days(start, end)
+    count = Referral.objects.filter(submitted_at__gte=lower, submitted_at__lt=upper).count()
+    return Result(count, None, {})
+
+
 KPIS: dict[str, Kpi] = {
     kpi.key: kpi
     for kpi in (
@@ -165,6 +175,16 @@ KPIS: dict[str, Kpi] = {
             baseline=None,
             better=Better.LOWER,
             compute=_repeat_children,
+        ),
+        Kpi(
+            key="nrm_referrals",
+            area="Exploitation",
+            title="NRM referrals submitted",
+            numerator="NRM referrals of children submitted in the period (by submission date)",
+            denominator="(a count)",
+            baseline=None,
+            better=Better.HIGHER,
+            compute=_nrm_referrals,
         ),
     )
 }

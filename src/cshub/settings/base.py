@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "cshub.assessments",
     "cshub.frontdoor",
     "cshub.missing",
+    "cshub.nrm",
     "cshub.insights",
     "cshub.demo",
 ]

@@ -114,8 +114,9 @@ def not_offered(episode) -> None:
 # --- the definitions' frame ----------------------------------------------------------------------
 
 
-def test_the_four_missing_kpis_with_their_baselines_and_direction():
+def test_the_kpis_so_far_with_their_baselines_and_direction():
     assert {key: (k.area, k.baseline, k.better, k.is_rate) for key, k in KPIS.items()} == {
+        "nrm_referrals": ("Exploitation", None, Better.HIGHER, False),
         "missing_rhi_acceptance": ("Missing", 0.80, Better.MAINTAIN_OR_HIGHER, True),
         "missing_notified_24h": ("Missing", 0.65, Better.HIGHER, True),
         "missing_rhi_offered_72h": ("Missing", 0.64, Better.HIGHER, True),
