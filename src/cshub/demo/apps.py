@@ -16,3 +16,6 @@ class DemoConfig(AppConfig):
         from . import seed_missing
 
         extensions.register(seed_missing.EXTENSION)
+        from . import seed_nrm
+
+        extensions.register(seed_nrm.EXTENSION)
