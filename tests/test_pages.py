@@ -173,6 +173,7 @@ def _urls(borough) -> dict[str, str]:
         "nrm:referral": reverse("nrm:referral", args=[borough["referral"].id]),
         "nrm:decide": reverse("nrm:decide", args=[borough["referral"].id]),
         "nrm:summary": reverse("nrm:summary", args=[borough["referral"].id]),
+        "disruption:activity_new": reverse("disruption:activity_new", args=[person.id]),
     }
 
 
@@ -194,6 +195,7 @@ ROLE_RESTRICTED = {
     "audit:person_log",
     "missing:unmatched",  # the missing coordinator and the Front Door (tests/missing)
     "missing:resolve",
+    "disruption:activity_new",  # police and the specialist team (tests/disruption)
 }
 
 

@@ -19,3 +19,6 @@ class DemoConfig(AppConfig):
         from . import seed_nrm
 
         extensions.register(seed_nrm.EXTENSION)
+        from . import seed_disruption
+
+        extensions.register(seed_disruption.EXTENSION)

@@ -17,6 +17,8 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from cshub.core import clocks
+from cshub.disruption.choices import CHARGED_OR_PROSECUTED
+from cshub.disruption.models import Activity
 from cshub.missing.choices import RhiResponse
 from cshub.missing.models import Episode, ReturnInterview, StrategyMeetingPrompt
 from cshub.nrm.models import Referral
@@ -129,6 +131,33 @@ def _nrm_referrals(start: date, end: date, now: datetime) -> Result:
     return Result(count, None, {})
 
 
+def _adults_disrupted(start: date, end: date, now: datetime) -> Result:
+    count = (
+        Activity.objects.filter(
+            occurred_on__gte=start, occurred_on__lte=end, target_person__isnull=False
+        )
+        .values("target_person")
+        .distinct()
+        .count()
+    )
+    return Result(count, None, {})
+
+
+def _adults_charged(start: date, end: date, now: datetime) -> Result:
+    count = (
+        Activity.objects.filter(
+            occurred_on__gte=start,
+            occurred_on__lte=end,
+            target_person__isnull=False,
+            outcome__in=CHARGED_OR_PROSECUTED,
+        )
+        .values("target_person")
+        .distinct()
+        .count()
+    )
+    return Result(count, None, {})
+
+
 KPIS: dict[str, Kpi] = {
     kpi.key: kpi
     for kpi in (
@@ -185,6 +214,27 @@ KPIS: dict[str, Kpi] = {
             baseline=None,
             better=Better.HIGHER,
             compute=_nrm_referrals,
+        ),
+        Kpi(
+            key="adults_disrupted",
+            area="Exploitation",
+            title="Adults of concern disrupted",
+            numerator="People targeted by at least one disruption activity dated in the period",
+            denominator="(a count)",
+            baseline=None,
+            better=Better.HIGHER,
+            compute=_adults_disrupted,
+        ),
+        Kpi(
+            key="adults_charged",
+            area="Exploitation",
+            title="Adults of concern charged or prosecuted",
+            numerator="People targeted by an activity dated in the period whose outcome is "
+            "charged, prosecuted or convicted",
+            denominator="(a count)",
+            baseline=None,
+            better=Better.HIGHER,
+            compute=_adults_charged,
         ),
     )
 }

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "cshub.frontdoor",
     "cshub.missing",
     "cshub.nrm",
+    "cshub.disruption",
     "cshub.insights",
     "cshub.demo",
 ]

@@ -117,6 +117,8 @@ def not_offered(episode) -> None:
 def test_the_kpis_so_far_with_their_baselines_and_direction():
     assert {key: (k.area, k.baseline, k.better, k.is_rate) for key, k in KPIS.items()} == {
         "nrm_referrals": ("Exploitation", None, Better.HIGHER, False),
+        "adults_disrupted": ("Exploitation", None, Better.HIGHER, False),
+        "adults_charged": ("Exploitation", None, Better.HIGHER, False),
         "missing_rhi_acceptance": ("Missing", 0.80, Better.MAINTAIN_OR_HIGHER, True),
         "missing_notified_24h": ("Missing", 0.65, Better.HIGHER, True),
         "missing_rhi_offered_72h": ("Missing", 0.64, Better.HIGHER, True),

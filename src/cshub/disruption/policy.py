@@ -1,0 +1,31 @@
+"""Who may record disruption: the police (practitioners, managers, intelligence officers of a
+police agency) and the specialist exploitation team (practitioners and managers). Viewing an
+activity against a person needs sight of that person (`access_person`); a child's profile lists
+the disruption protecting them, naming the target only to those who may see the target."""
+
+from __future__ import annotations
+
+from cshub.core.vocab import AgencyKind, Role, TeamFunction
+
+
+def recording_agencies(user):
+    from cshub.accounts.models import Agency
+
+    if not user.is_authenticated:
+        return Agency.objects.none()
+    current = user.memberships.filter(ended_on__isnull=True)
+    police = current.filter(
+        team__agency__kind=AgencyKind.POLICE,
+        role__in=(Role.PRACTITIONER, Role.MANAGER, Role.INTELLIGENCE_OFFICER),
+    )
+    specialist = current.filter(
+        team__function=TeamFunction.SPECIALIST, role__in=(Role.PRACTITIONER, Role.MANAGER)
+    )
+    return Agency.objects.filter(
+        pk__in=list(police.values_list("team__agency", flat=True))
+        + list(specialist.values_list("team__agency", flat=True))
+    )
+
+
+def can_record(user) -> bool:
+    return recording_agencies(user).exists()
