@@ -13,7 +13,6 @@ from cshub.access.policy import access_person, people_visible_to
 from cshub.audit.models import Outcome
 from cshub.audit.services import record
 from cshub.core.forms import add_service_errors
-from cshub.core.vocab import RelationshipKind
 from cshub.people.models import Person
 
 from . import policy, services
@@ -70,6 +69,6 @@ def activity_new(request: HttpRequest, person_id) -> HttpResponse:
     return render(
         request,
         "disruption/activity_new.html",
-        {"form": form, "person": person, "adult_of_concern": RelationshipKind.ADULT_OF_CONCERN},
+        {"form": form, "person": person},
         status=400 if form.errors else 200,
     )
