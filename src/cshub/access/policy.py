@@ -82,6 +82,11 @@ def can_view(user, person) -> bool:
     return bool(grants_for(user, person.pk))
 
 
+def as_uuid(value) -> uuid.UUID | None:
+    """A UUID from a URL or form value, or None for anything that is not one."""
+    return _as_uuid(value)
+
+
 def _as_uuid(value) -> uuid.UUID | None:
     try:
         return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))

@@ -90,6 +90,16 @@ def front_door_decision_due(received_at: datetime) -> datetime:
     return add_working_days(received_at, 1)
 
 
+# --- times a partner or a worker gives us ------------------------------------------------------
+# A partner's clock may run a little ahead of ours; beyond this, a time "in the future" is a
+# mistake (usually a day and month swapped).
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+def in_future(moment: datetime, now: datetime) -> bool:
+    return moment > now + CLOCK_SKEW
+
+
 # --- missing children --------------------------------------------------------------------------
 # Both clocks run in elapsed hours, whatever the wall clock does: 24 hours from a report at 01:30
 # on the day the clocks go forward ends at 02:30 the next day, not 01:30. So the arithmetic is

@@ -131,31 +131,20 @@ def _nrm_referrals(start: date, end: date, now: datetime) -> Result:
     return Result(count, None, {})
 
 
-def _adults_disrupted(start: date, end: date, now: datetime) -> Result:
-    count = (
-        Activity.objects.filter(
-            occurred_on__gte=start, occurred_on__lte=end, target_person__isnull=False
-        )
-        .values("target_person")
-        .distinct()
-        .count()
+def _adults_targeted(start: date, end: date, **only) -> Result:
+    """Distinct people targeted by disruption dated in the period (narrowed by `only`)."""
+    targets = Activity.objects.filter(
+        occurred_on__gte=start, occurred_on__lte=end, target_person__isnull=False, **only
     )
-    return Result(count, None, {})
+    return Result(targets.values("target_person").distinct().count(), None, {})
+
+
+def _adults_disrupted(start: date, end: date, now: datetime) -> Result:
+    return _adults_targeted(start, end)
 
 
 def _adults_charged(start: date, end: date, now: datetime) -> Result:
-    count = (
-        Activity.objects.filter(
-            occurred_on__gte=start,
-            occurred_on__lte=end,
-            target_person__isnull=False,
-            outcome__in=CHARGED_OR_PROSECUTED,
-        )
-        .values("target_person")
-        .distinct()
-        .count()
-    )
-    return Result(count, None, {})
+    return _adults_targeted(start, end, outcome__in=CHARGED_OR_PROSECUTED)
 
 
 KPIS: dict[str, Kpi] = {

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from cshub.accounts.models import Agency
 from cshub.audit.services import record
+from cshub.core import clocks
 from cshub.core.vocab import AgencyKind
 
 from . import services
@@ -156,7 +157,7 @@ def _parse(number: int, raw: dict, now) -> tuple[_Row | None, list[str]]:
     problems += _flatten(services.check_report(report, now))
     if returned and returned["returned_at"] < report.reported_at:
         problems.append("returned_at: The child cannot return before they were reported missing.")
-    if returned and returned["returned_at"] > now + services.CLOCK_SKEW:
+    if returned and clocks.in_future(returned["returned_at"], now):
         problems.append("returned_at: This time is in the future.")
     return (None if problems else _Row(number, report, returned)), problems
 

@@ -13,12 +13,11 @@ A refusal is a 404, the same as for a missing record, with one audit row marked 
 
 from __future__ import annotations
 
-import uuid
 from enum import StrEnum
 
 from django.http import Http404
 
-from cshub.access.policy import Grant, access_person
+from cshub.access.policy import Grant, access_person, as_uuid
 from cshub.audit.models import Outcome
 from cshub.audit.services import record
 from cshub.core.vocab import Role, TeamFunction
@@ -73,20 +72,13 @@ def can_record_meeting(user) -> bool:
     return _has(user, CHILDRENS_SERVICES)
 
 
-def _as_uuid(value) -> uuid.UUID | None:
-    try:
-        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
-    except ValueError:
-        return None
-
-
 def access_episode(
     user, episode_id, *, action: str | None, need: Need = Need.VIEW
 ) -> tuple[Episode, Person, list[Grant]]:
     """The episode and its child if this user may `need` it; otherwise 404 (as for a missing
     one) with one "denied" audit row. An unmatched report has no child yet: it is reached only
     through the unmatched queue (`access_unmatched`)."""
-    eid = _as_uuid(episode_id)
+    eid = as_uuid(episode_id)
     episode = (
         Episode.objects.select_related(
             "reporting_agency", "last_seen_place", "found_place", "rhi", "recorded_by"
@@ -123,7 +115,7 @@ def access_episode(
 
 
 def access_unmatched(user, episode_id, *, action: str | None) -> Episode:
-    eid = _as_uuid(episode_id)
+    eid = as_uuid(episode_id)
     episode = (
         Episode.objects.select_related("reporting_agency")
         .filter(pk=eid, person__isnull=True)

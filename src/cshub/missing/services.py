@@ -37,13 +37,9 @@ from .models import (
 )
 from .rules import current_rule
 
-# A partner's clock may run a little ahead of ours; beyond this, a time "in the future" is a
-# mistake (usually a day and month swapped).
-CLOCK_SKEW = timedelta(minutes=5)
-
 
 def _not_future(value: datetime | None, field: str, errors: dict, now: datetime) -> None:
-    if value is not None and value > now + CLOCK_SKEW:
+    if value is not None and clocks.in_future(value, now):
         errors.setdefault(field, []).append("This time is in the future.")
 
 

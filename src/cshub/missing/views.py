@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cshub.access.policy import access_person, people_searchable_by
+from cshub.access.policy import access_person, as_uuid, people_searchable_by
 from cshub.audit.models import Outcome
 from cshub.audit.services import record
 from cshub.core import clocks
@@ -412,7 +412,7 @@ def rhi_share(request: HttpRequest, episode_id) -> HttpResponse:
 def prompt_meeting(request: HttpRequest, prompt_id) -> HttpResponse:
     is_post = request.method == "POST"
     action = "missing.strategy_prompt.viewed"
-    prompt = StrategyMeetingPrompt.objects.filter(pk=policy._as_uuid(prompt_id)).first()
+    prompt = StrategyMeetingPrompt.objects.filter(pk=as_uuid(prompt_id)).first()
     if prompt is None or not policy.can_record_meeting(request.user):
         record(
             action=action if not is_post else "missing.strategy_meeting.requested",

@@ -4,11 +4,9 @@ its decisions, a practitioner or manager of a first responder organisation in th
 
 from __future__ import annotations
 
-import uuid
-
 from django.http import Http404
 
-from cshub.access.policy import Grant, access_person
+from cshub.access.policy import Grant, access_person, as_uuid
 from cshub.audit.models import Outcome
 from cshub.audit.services import record
 from cshub.core.vocab import AgencyKind, Role
@@ -42,10 +40,7 @@ def can_record(user) -> bool:
 def access_referral(
     user, referral_id, *, action: str | None, record_needed: bool = False
 ) -> tuple[Referral, Person, list[Grant]]:
-    try:
-        rid = referral_id if isinstance(referral_id, uuid.UUID) else uuid.UUID(str(referral_id))
-    except ValueError:
-        rid = None
+    rid = as_uuid(referral_id)
     referral = (
         Referral.objects.select_related("first_responder", "case", "recorded_by")
         .filter(pk=rid)

@@ -3,7 +3,7 @@ audits itself; a refused call changes nothing."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,8 +16,6 @@ from cshub.people.models import Case, Person
 
 from .choices import ConclusiveGrounds, ExploitationType, ReasonableGrounds
 from .models import Referral
-
-CLOCK_SKEW = timedelta(minutes=5)
 
 
 def referral_create(
@@ -32,7 +30,7 @@ def referral_create(
     case: Case | None = None,
 ) -> Referral:
     errors: dict = {}
-    if submitted_at > timezone.now() + CLOCK_SKEW:
+    if clocks.in_future(submitted_at, timezone.now()):
         errors["submitted_at"] = ["The referral cannot be submitted in the future."]
     if person.date_of_birth and submitted_at.date() < person.date_of_birth:
         errors["submitted_at"] = ["This is before the child was born."]
