@@ -174,6 +174,11 @@ def _urls(borough) -> dict[str, str]:
         "nrm:decide": reverse("nrm:decide", args=[borough["referral"].id]),
         "nrm:summary": reverse("nrm:summary", args=[borough["referral"].id]),
         "disruption:activity_new": reverse("disruption:activity_new", args=[person.id]),
+        "disruption:activity_list": reverse("disruption:activity_list"),
+        "disruption:place_activity": reverse("disruption:place_activity", args=[place.id]),
+        "disruption:place_activity_new": reverse("disruption:place_activity_new", args=[place.id]),
+        "disruption:group_activity": reverse("disruption:group_activity", args=[group.id]),
+        "disruption:group_activity_new": reverse("disruption:group_activity_new", args=[group.id]),
     }
 
 
@@ -196,6 +201,9 @@ ROLE_RESTRICTED = {
     "missing:unmatched",  # the missing coordinator and the Front Door (tests/missing)
     "missing:resolve",
     "disruption:activity_new",  # police and the specialist team (tests/disruption)
+    "disruption:place_activity_new",
+    "disruption:group_activity_new",
+    "disruption:activity_list",  # and panel chairs
 }
 
 

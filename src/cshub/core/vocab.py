@@ -233,3 +233,12 @@ class RiskLevel(models.TextChoices):
 
 
 RISK_ORDER = {level: rank for rank, level in enumerate(RiskLevel.values)}
+
+
+class FourP(models.TextChoices):
+    """The 4 P plan categories for tackling exploitation (panels' actions, disruption)."""
+
+    PREVENT = "prevent", "Prevent"
+    PURSUE = "pursue", "Pursue"
+    PROTECT = "protect", "Protect"
+    PREPARE = "prepare", "Prepare"

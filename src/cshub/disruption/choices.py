@@ -3,6 +3,8 @@ which of the 4 Ps, and how it ended."""
 
 from django.db import models
 
+from cshub.core.vocab import FourP  # noqa: F401 - the 4 Ps are shared with panels
+
 
 class ActivityKind(models.TextChoices):
     CAWN = "cawn", "Child abduction warning notice"
@@ -18,13 +20,6 @@ class ActivityKind(models.TextChoices):
     LICENSING = "licensing", "Licensing action"
     WARRANT = "warrant", "Warrant"
     OTHER = "other", "Other"
-
-
-class FourP(models.TextChoices):
-    PREVENT = "prevent", "Prevent"
-    PURSUE = "pursue", "Pursue"
-    PROTECT = "protect", "Protect"
-    PREPARE = "prepare", "Prepare"
 
 
 class Outcome(models.TextChoices):

@@ -45,3 +45,40 @@ class ActivityForm(StrictForm):
             layout.append(Field.checkboxes("children", legend_size=Size.SMALL))
         layout += [Field.textarea("notes"), Button("save", "Record the disruption")]
         self.helper = gds_helper(*layout)
+
+
+TARGET_TYPE_CHOICES = [
+    ("person", "An adult of concern"),
+    ("place", "A place"),
+    ("group", "A group"),
+]
+
+
+class ActivityFilterForm(forms.Form):
+    """The list's filters come from an allowlist: only these choices reach the query."""
+
+    kind = forms.ChoiceField(
+        choices=[("", "All kinds")] + ActivityKind.choices, required=False, label="What was done"
+    )
+    outcome = forms.ChoiceField(
+        choices=[("", "All outcomes")] + Outcome.choices, required=False, label="Outcome"
+    )
+    four_p = forms.ChoiceField(
+        choices=[("", "All")] + FourP.choices, required=False, label="4 P category"
+    )
+    target = forms.ChoiceField(
+        choices=[("", "All targets")] + TARGET_TYPE_CHOICES, required=False, label="Against"
+    )
+
+    def filters(self) -> dict[str, str]:
+        """The valid filters (an invalid one is ignored, as on the places and groups lists)."""
+        data: dict = {}
+        if self.is_bound:
+            self.is_valid()  # cleans every field; an invalid one is left out of cleaned_data
+            data = self.cleaned_data
+        return {
+            "kind": data.get("kind", ""),
+            "outcome": data.get("outcome", ""),
+            "four_p": data.get("four_p", ""),
+            "target_type": data.get("target", ""),
+        }
