@@ -13,6 +13,12 @@ from . import factories
 
 PUBLIC = {"core:healthz", "accounts:login"}
 POST_ONLY = {
+    "panels:item_add",
+    "panels:invitee_add",
+    "panels:publish",
+    "panels:approve",
+    "panels:item_remove",
+    "panels:decline",
     "accounts:logout",
     "accounts:sign_out_everywhere",
     "frontdoor:contact_submit",
@@ -179,7 +185,36 @@ def _urls(borough) -> dict[str, str]:
         "disruption:place_activity_new": reverse("disruption:place_activity_new", args=[place.id]),
         "disruption:group_activity": reverse("disruption:group_activity", args=[group.id]),
         "disruption:group_activity_new": reverse("disruption:group_activity_new", args=[group.id]),
+        "panels:home": reverse("panels:home"),
+        "panels:meeting_list": reverse("panels:meeting_list"),
+        "panels:meeting_new": reverse("panels:meeting_new"),
+        "panels:referral_new": reverse("panels:referral_new", args=[person.id]),
+        "panels:hsb_incident_new": reverse("panels:hsb_incident_new", args=[person.id]),
+        **{
+            f"panels:{name}": reverse(f"panels:{name}", args=[ANY_ID])
+            for name in (
+                "meeting",
+                "item_add",
+                "invitee_add",
+                "publish",
+                "attendance",
+                "approve",
+                "pack",
+                "pack_docx",
+                "minutes",
+                "item_remove",
+                "action_new",
+                "action",
+                "decline",
+                "hsb_incident",
+                "hsb_intervention_new",
+            )
+        },
     }
+
+
+# Pages about one meeting, item, action or incident: tests/panels walks them with real records.
+ANY_ID = "00000000-0000-4000-8000-000000000000"
 
 
 # Pages that only some roles reach: the security matrix (tests/security) covers who gets them.
@@ -204,6 +239,18 @@ ROLE_RESTRICTED = {
     "disruption:place_activity_new",
     "disruption:group_activity_new",
     "disruption:activity_list",  # and panel chairs
+    # Panels: coordinators and invitees of a meeting, HSB practitioners (tests/panels).
+    "panels:meeting_new",
+    "panels:hsb_incident_new",
+    "panels:meeting",
+    "panels:attendance",
+    "panels:pack",
+    "panels:pack_docx",
+    "panels:minutes",
+    "panels:action_new",
+    "panels:action",
+    "panels:hsb_incident",
+    "panels:hsb_intervention_new",
 }
 
 

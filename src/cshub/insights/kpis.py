@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from cshub.core import clocks
@@ -22,6 +22,16 @@ from cshub.disruption.models import Activity
 from cshub.missing.choices import RhiResponse
 from cshub.missing.models import Episode, ReturnInterview, StrategyMeetingPrompt
 from cshub.nrm.models import Referral
+from cshub.panels import rules as panel_rules
+from cshub.panels.choices import (
+    DIRECT_INTERVENTIONS,
+    HARMING_ROLES,
+    SERIOUS_HACKETT,
+    PanelKind,
+)
+from cshub.panels.models import HsbIntervention, Review, RiskJudgement
+from cshub.panels.models import Referral as PanelReferral
+from cshub.panels.policy import CHILDRENS_SERVICES_KINDS
 
 
 class Better:
@@ -147,6 +157,67 @@ def _adults_charged(start: date, end: date, now: datetime) -> Result:
     return _adults_targeted(start, end, outcome__in=CHARGED_OR_PROSECUTED)
 
 
+# --- Panels and HSB ------------------------------------------------------------------------------
+
+
+def _highest_rank(item_field: str) -> Subquery:
+    """The highest risk rank recorded for the review's child at the item named by `item_field`."""
+    return Subquery(
+        RiskJudgement.objects.filter(item=OuterRef(item_field), person=OuterRef("person"))
+        .values("item")
+        .annotate(top=Max("rank"))
+        .values("top")[:1]
+    )
+
+
+def _mace_reduced_risk(start: date, end: date, now: datetime) -> Result:
+    """Children whose 6-month review after their initial MACE was held in the period, and of those
+    the ones whose highest risk level across harm types is lower than at the initial MACE."""
+    lower, upper = clocks.local_days(start, end)
+    six = Review.objects.filter(months=panel_rules.OUTCOME_REVIEW_MONTHS)
+    held = six.filter(
+        held_item__isnull=False,
+        held_item__meeting__starts_at__gte=lower,
+        held_item__meeting__starts_at__lt=upper,
+    ).annotate(initial=_highest_rank("initial_item"), review=_highest_rank("held_item"))
+    judged = held.filter(initial__isnull=False, review__isnull=False)
+    reduced = judged.filter(review__lt=F("initial")).values("person").distinct().count()
+    overdue = six.filter(held_item__isnull=True, due_on__gte=start, due_on__lte=end).count()
+    return Result(
+        reduced,
+        judged.values("person").distinct().count(),
+        {"6-month reviews due in the period and not yet held": overdue},
+    )
+
+
+def _hsb_referrals(start: date, end: date, *, childrens_services: bool) -> Result:
+    referrals = PanelReferral.objects.filter(
+        panel_kind=PanelKind.HSB, referred_on__gte=start, referred_on__lte=end
+    )
+    q = Q(referring_agency__kind__in=CHILDRENS_SERVICES_KINDS)
+    return Result(referrals.filter(q if childrens_services else ~q).count(), None, {})
+
+
+def _hsb_referrals_csc(start: date, end: date, now: datetime) -> Result:
+    return _hsb_referrals(start, end, childrens_services=True)
+
+
+def _hsb_referrals_partners(start: date, end: date, now: datetime) -> Result:
+    return _hsb_referrals(start, end, childrens_services=False)
+
+
+def _hsb_direct_intervention(start: date, end: date, now: datetime) -> Result:
+    """Children receiving direct work or therapy during the period for their part, as harmer (or
+    both), in an incident at the serious end of the Hackett continuum (abusive or violent)."""
+    receiving = HsbIntervention.objects.filter(
+        kind__in=DIRECT_INTERVENTIONS,
+        involvement__role__in=HARMING_ROLES,
+        involvement__incident__hackett_level__in=SERIOUS_HACKETT,
+        started_on__lte=end,
+    ).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=start))
+    return Result(receiving.values("involvement__person").distinct().count(), None, {})
+
+
 KPIS: dict[str, Kpi] = {
     kpi.key: kpi
     for kpi in (
@@ -224,6 +295,52 @@ KPIS: dict[str, Kpi] = {
             baseline=None,
             better=Better.HIGHER,
             compute=_adults_charged,
+        ),
+        Kpi(
+            key="mace_reduced_risk",
+            area="Exploitation",
+            title="Children with reduced risk at the 6-month review after their initial MACE",
+            numerator="Of the denominator, children whose highest risk level across harm types "
+            "at the review is lower than their highest level at the initial MACE",
+            denominator="Children whose 6-month review was held at a MACE meeting in the period, "
+            "with judgements recorded at both panels",
+            baseline=None,
+            better=Better.HIGHER,
+            compute=_mace_reduced_risk,
+        ),
+        Kpi(
+            key="hsb_referrals_csc",
+            area="Harmful sexual behaviour",
+            title="HSB panel referrals from children's social care",
+            numerator="Referrals to the HSB panel dated in the period from children's social care "
+            "or early help",
+            denominator="(a count)",
+            baseline=None,
+            better=Better.HIGHER,
+            compute=_hsb_referrals_csc,
+        ),
+        Kpi(
+            key="hsb_referrals_partners",
+            area="Harmful sexual behaviour",
+            title="HSB panel referrals from other partners",
+            numerator="Referrals to the HSB panel dated in the period from any other agency "
+            "(police, education, health, youth justice, voluntary sector...)",
+            denominator="(a count)",
+            baseline=None,
+            better=Better.HIGHER,
+            compute=_hsb_referrals_partners,
+        ),
+        Kpi(
+            key="hsb_direct_intervention",
+            area="Harmful sexual behaviour",
+            title="Children receiving direct intervention for serious HSB",
+            numerator="Children with direct work or therapy under way on any day of the period, "
+            "for their part as harmer (or both) in an incident judged abusive or violent on the "
+            "Hackett continuum",
+            denominator="(a count)",
+            baseline=None,
+            better=Better.HIGHER,
+            compute=_hsb_direct_intervention,
         ),
     )
 }

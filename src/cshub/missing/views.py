@@ -5,8 +5,6 @@ service's change, a "failed" row for bad input (answered 400, nothing changed), 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -18,7 +16,7 @@ from cshub.access.policy import access_person, as_uuid, people_searchable_by
 from cshub.audit.models import Outcome
 from cshub.audit.services import record
 from cshub.core import clocks
-from cshub.core.forms import add_service_errors
+from cshub.core.pages import form_page, record_failed
 from cshub.core.vocab import AgencyKind
 from cshub.frontdoor.matching import likely_matches
 from cshub.people.selectors import relationships_of
@@ -37,43 +35,6 @@ from .forms import (
 )
 from .models import StrategyMeetingPrompt
 from .policy import Need, access_episode
-
-
-def _failed(action: str, obj, person_id, errors) -> None:
-    record(
-        action=action,
-        outcome=Outcome.FAILED,
-        obj=obj,
-        person_id=person_id,
-        details={"errors": sorted(errors)},
-    )
-
-
-def _form_page(
-    request,
-    *,
-    form,
-    template: str,
-    context: dict,
-    save: Callable[[dict], object],
-    failed_action: str,
-    obj,
-    person_id,
-    done: Callable[[object], HttpResponse],
-) -> HttpResponse:
-    """GET renders; POST validates, calls `save(cleaned_data)` (a service) and answers `done`,
-    or re-renders with the errors (400) and audits the refusal."""
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                result = save(form.cleaned_data)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                return done(result)
-        _failed(failed_action, obj, person_id, form.errors)
-    return render(request, template, {"form": form, **context}, status=400 if form.errors else 200)
-
 
 # --- queues --------------------------------------------------------------------------------------
 
@@ -140,7 +101,7 @@ def unmatched_resolve(request: HttpRequest, episode_id) -> HttpResponse:
         )
         return redirect("missing:unmatched")
 
-    return _form_page(
+    return form_page(
         request,
         form=form,
         template="missing/resolve.html",
@@ -204,7 +165,7 @@ def episode_new(request: HttpRequest, person_id) -> HttpResponse:
         messages.success(request, f"Missing episode {episode.police_reference} recorded.")
         return redirect("missing:episode", episode_id=episode.id)
 
-    return _form_page(
+    return form_page(
         request,
         form=form,
         template="missing/episode_new.html",
@@ -264,7 +225,7 @@ def episode_return(request: HttpRequest, episode_id) -> HttpResponse:
         need=Need.RECORD,
     )
     form = ReturnForm(request.POST or None)
-    return _form_page(
+    return form_page(
         request,
         form=form,
         template="missing/return.html",
@@ -304,7 +265,7 @@ def rhi_offer(request: HttpRequest, episode_id) -> HttpResponse:
             "declined_reason": rhi.declined_reason,
         }
     form = OfferForm(request.POST or None, initial=initial)
-    return _form_page(
+    return form_page(
         request,
         form=form,
         template="missing/offer.html",
@@ -333,7 +294,7 @@ def rhi_not_offered(request: HttpRequest, episode_id) -> HttpResponse:
         need=Need.INTERVIEW,
     )
     form = NotOfferedForm(request.POST or None)
-    return _form_page(
+    return form_page(
         request,
         form=form,
         template="missing/not_offered.html",
@@ -377,7 +338,7 @@ def rhi_interview(request: HttpRequest, episode_id) -> HttpResponse:
             episode=episode, fields=fields, signs=form.signs(), actor=request.user
         )
 
-    return _form_page(
+    return form_page(
         request,
         form=form,
         template="missing/interview.html",
@@ -399,7 +360,7 @@ def rhi_share(request: HttpRequest, episode_id) -> HttpResponse:
             raise ValidationError(form.errors.get("__all__") or "The form was not accepted.")
         services.rhi_share(episode=episode, actor=request.user)
     except ValidationError as exc:
-        _failed("missing.rhi.share_refused", episode, person.pk, {"share": exc.messages})
+        record_failed("missing.rhi.share_refused", episode, person.pk, {"share": exc.messages})
         messages.error(request, " ".join(exc.messages))
         return redirect("missing:episode", episode_id=episode.id)
     return _to_episode(request, episode, "Outcome shared with the police.")
@@ -426,7 +387,7 @@ def prompt_meeting(request: HttpRequest, prompt_id) -> HttpResponse:
     )
     episodes = list(selectors.episodes_of(person=person)[:20])
     form = MeetingForm(request.POST or None)
-    return _form_page(
+    return form_page(
         request,
         form=form,
         template="missing/meeting.html",

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "cshub.missing",
     "cshub.nrm",
     "cshub.disruption",
+    "cshub.panels",
     "cshub.insights",
     "cshub.demo",
 ]
@@ -244,6 +245,16 @@ CSHUB_BREAK_GLASS_HOURS = env.int("CSHUB_BREAK_GLASS_HOURS", default=24)
 # "month", or a number of days for a rolling window ending at the latest episode.
 CSHUB_REPEAT_MISSING_EPISODES = env.int("CSHUB_REPEAT_MISSING_EPISODES", default=3)
 CSHUB_REPEAT_MISSING_PERIOD = env("CSHUB_REPEAT_MISSING_PERIOD", default="quarter")
+
+# Panels (docs/panels.md). Risk levels for the panels' judgements, lowest first, as
+# "code:Label" pairs; the order is what "reduced" compares. Reviews after an initial MACE, in
+# months. Invitees see the people on a published agenda until this many days after the meeting.
+CSHUB_RISK_LEVELS = env.list(
+    "CSHUB_RISK_LEVELS",
+    default=["no:No risk identified", "low:Low", "medium:Medium", "high:High"],
+)
+CSHUB_PANEL_REVIEW_MONTHS = [int(m) for m in env.list("CSHUB_PANEL_REVIEW_MONTHS", default=[3, 6])]
+CSHUB_PANEL_ACCESS_DAYS = env.int("CSHUB_PANEL_ACCESS_DAYS", default=30)
 
 # The police API (Django REST Framework; docs/api.md). Only agency tokens, no sessions: a browser
 # session can never call it, so it needs no CSRF exemption beyond DRF's own for token auth.

@@ -123,6 +123,10 @@ def test_the_kpis_so_far_with_their_baselines_and_direction():
         "missing_notified_24h": ("Missing", 0.65, Better.HIGHER, True),
         "missing_rhi_offered_72h": ("Missing", 0.64, Better.HIGHER, True),
         "missing_repeat_children": ("Missing", None, Better.LOWER, False),
+        "mace_reduced_risk": ("Exploitation", None, Better.HIGHER, True),
+        "hsb_referrals_csc": ("Harmful sexual behaviour", None, Better.HIGHER, False),
+        "hsb_referrals_partners": ("Harmful sexual behaviour", None, Better.HIGHER, False),
+        "hsb_direct_intervention": ("Harmful sexual behaviour", None, Better.HIGHER, False),
     }
 
 
