@@ -4,10 +4,12 @@
     .venv/bin/python scripts/screenshots.py [BASE_URL] [--username U] [--password P]
 
 Signs in as a demo worker through the sign-in page, opens the first child on their caseload,
-searches for that child's family name and saves four PNGs to docs/screenshots/:
-sign-in.png, search.png (a search with results), profile.png (the child's profile, cropped to
-the 1280x1600 viewport) and missing-queue.png (the worker's missing queue). Uses Debian's
-chromium; never `playwright install`.
+searches for that child's family name and saves PNGs to docs/screenshots/: sign-in.png,
+search.png (a search with results), profile.png (the child's profile, cropped to the 1280x1600
+viewport) and missing-queue.png (the worker's missing queue); then signs in as the MACE chair
+(--chair) for panels-queue.png (the panels queue) and mace-pack.png (the agenda and minutes pack
+of the latest MACE meeting with approved minutes). Uses Debian's chromium; never
+`playwright install`.
 
 Only ever point this at a demo server: the screenshots are published.
 """
@@ -45,22 +47,43 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--name", default="", help="who to search for (default: a child on the caseload)"
     )
+    parser.add_argument("--chair", default="mace.chair", help="the panel chair to sign in as")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     return parser.parse_args(argv)
 
 
-def sign_in(page: Page, base_url: str, username: str, password: str, out: Path) -> None:
+def sign_in(
+    page: Page, base_url: str, username: str, password: str, out: Path | None = None
+) -> None:
     page.goto(f"{base_url}/accounts/login/")
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     page.get_by_label("Username").fill(username)
-    page.evaluate("document.activeElement.blur()")
-    page.screenshot(path=str(out / "sign-in.png"))
+    if out is not None:
+        page.evaluate("document.activeElement.blur()")
+        page.screenshot(path=str(out / "sign-in.png"))
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state()
     if page.locator(".govuk-error-summary").count():
         raise SystemExit(f"sign-in failed for {username!r}: is this the demo server?")
     expect(page.get_by_role("heading", level=1, name="My caseload")).to_be_visible()
+
+
+def panels(page: Page, base_url: str, out: Path) -> None:
+    """The chair's panels queue, then the pack of the latest MACE with approved minutes."""
+    page.goto(f"{base_url}/panels/")
+    expect(page.get_by_role("heading", level=1, name="Panels")).to_be_visible()
+    page.screenshot(path=str(out / "panels-queue.png"))
+    page.goto(f"{base_url}/panels/meetings/?panel=mace")
+    rows = page.locator("main table tbody tr", has_text="Minutes approved")
+    if not rows.count():
+        raise SystemExit("no MACE meeting with approved minutes: is the demo seeded?")
+    rows.first.get_by_role("link").click()
+    page.get_by_role("link", name="Printable agenda and minutes").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("agenda and minutes")
+    page.set_viewport_size({"width": WIDTH, "height": PROFILE_HEIGHT})
+    page.screenshot(path=str(out / "mace-pack.png"))
+    page.set_viewport_size({"width": WIDTH, "height": SHORT_HEIGHT})
 
 
 def a_child_on_the_caseload(page: Page) -> str:
@@ -120,10 +143,19 @@ def take(args: argparse.Namespace) -> list[Path]:
         page.goto(base_url + "/missing/")
         expect(page.get_by_role("heading", level=1, name="Missing children")).to_be_visible()
         page.screenshot(path=str(out / "missing-queue.png"), full_page=True)
+        context.close()
 
+        context = browser.new_context(
+            viewport={"width": WIDTH, "height": SHORT_HEIGHT}, locale="en-GB"
+        )
+        context.set_default_timeout(20_000)
+        page = context.new_page()
+        sign_in(page, base_url, args.chair, args.password)
+        panels(page, base_url, out)
         context.close()
         browser.close()
-    return [out / n for n in ("sign-in.png", "search.png", "profile.png", "missing-queue.png")]
+    names = ("sign-in.png", "search.png", "profile.png", "missing-queue.png")
+    return [out / n for n in (*names, "panels-queue.png", "mace-pack.png")]
 
 
 def main(argv: list[str] | None = None) -> int:

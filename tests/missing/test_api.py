@@ -422,3 +422,12 @@ def test_revoke_takes_a_short_prefix_but_never_an_ambiguous_one(borough):
         call_command("api-token", "revoke", token.prefix[:3])
     call_command("api-token", "revoke", token.prefix[:5])
     assert ApiToken.objects.get(pk=token.pk).revoked_at is not None
+
+
+def test_keys_never_start_like_a_command_line_option(borough, monkeypatch):
+    import secrets
+
+    keys = iter(["-starts-with-a-dash" + "x" * 30, "Abc" + "y" * 40])
+    monkeypatch.setattr(secrets, "token_urlsafe", lambda n: next(keys))
+    token, key = token_create(agency_code="police", name="RMS")
+    assert key.startswith("Abc") and token.prefix == key[:8]

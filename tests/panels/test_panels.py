@@ -608,3 +608,49 @@ def test_a_strategy_meeting_clears_the_repeat_missing_prompt(borough):
     assert prompt.meeting_on == START.date()
     assert "Section 47 enquiry" in prompt.outcome
     assert "Sam Worker" in prompt.attendees  # the invitees who attended
+
+
+def test_a_mace_months_before_a_review_is_due_does_not_hold_it(borough):
+    c = child()
+    held_mace(borough, dt.date(2026, 1, 8), {c: {"cce": "high"}})
+    early = held_mace(borough, dt.date(2026, 2, 5), {c: {"cce": "high"}})  # 3-month due 8 Apr
+    assert RiskJudgement.objects.get(item=early["items"][c]).stage == JudgementStage.REVIEW
+    assert not Review.objects.filter(person=c, held_item__isnull=False).exists()
+    within = held_mace(borough, dt.date(2026, 3, 12), {c: {"cce": "medium"}})  # 27 days early
+    assert Review.objects.get(person=c, months=3).held_item == within["items"][c]
+
+
+def test_a_front_door_referral_follows_the_decision(borough):
+    from cshub.frontdoor.models import Contact, ContactSubject, Decision
+
+    worker = borough["users"]["ifd_worker"]
+    contact = Contact.objects.create(
+        reference="C-T-1",
+        raised_by=worker,
+        state="decided",
+        received_at=START - dt.timedelta(days=2),
+        submitted_at=START - dt.timedelta(days=2),
+        decision_due_at=START - dt.timedelta(days=1),
+    )
+    ContactSubject.objects.create(contact=contact, person=borough["child"], role="child")
+    Decision.objects.create(
+        contact=contact,
+        outcome="mace",
+        rationale="Exploitation",
+        decided_by=worker,
+        decided_at=START,
+    )
+    csc = Agency.objects.get(code="csc")
+    base = {
+        "actor": worker,
+        "referring_agency": csc,
+        "reason": "MACE decision",
+        "referred_on": dt.date(2026, 11, 24),
+        "person": borough["child"],
+        "contact": contact,
+    }
+    with time_machine.travel(START, tick=False):
+        with pytest.raises(ValidationError, match="did not route the child to this panel"):
+            services.referral_create(panel_kind=PanelKind.HSB, **base)
+        r = services.referral_create(panel_kind=PanelKind.MACE, **base)
+    assert r.source == ReferralSource.FRONT_DOOR and r.contact == contact

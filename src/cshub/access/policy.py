@@ -84,10 +84,6 @@ def can_view(user, person) -> bool:
 
 def as_uuid(value) -> uuid.UUID | None:
     """A UUID from a URL or form value, or None for anything that is not one."""
-    return _as_uuid(value)
-
-
-def _as_uuid(value) -> uuid.UUID | None:
     try:
         return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
     except ValueError:
@@ -105,7 +101,7 @@ def access_person(
     `obj` is the record of theirs the page is about (e.g. an assessment), named in the audit row
     instead of the person.
     """
-    pid = _as_uuid(person_id)
+    pid = as_uuid(person_id)
     grants = grants_for(user, pid) if pid else []
     if not grants:
         record(

@@ -53,6 +53,8 @@ def token_create(*, agency_code: str, name: str, created_by: str = "") -> tuple[
     if not name.strip():
         raise ValueError("Give the calling system a name.")
     key = secrets.token_urlsafe(32)
+    while key.startswith("-"):  # a key (or its prefix) must never read as a command-line option
+        key = secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         agency=agency,
         name=name.strip()[:100],

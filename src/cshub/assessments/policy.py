@@ -13,12 +13,11 @@ row marked "denied".
 
 from __future__ import annotations
 
-import uuid
 from enum import StrEnum
 
 from django.http import Http404
 
-from cshub.access.policy import Grant, access_person
+from cshub.access.policy import Grant, access_person, as_uuid
 from cshub.accounts.models import Membership
 from cshub.audit.models import Outcome
 from cshub.audit.services import record
@@ -57,13 +56,6 @@ def is_team_manager(user) -> bool:
     return user.is_authenticated and _current(user).filter(role=Role.MANAGER).exists()
 
 
-def _as_uuid(value) -> uuid.UUID | None:
-    try:
-        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
-    except ValueError:
-        return None
-
-
 def access_assessment(
     user, assessment_id, *, action: str | None, need: Need = Need.VIEW
 ) -> tuple[Assessment, Person, list[Grant]]:
@@ -74,7 +66,7 @@ def access_assessment(
     what it does (a POST), in which case a refusal is recorded as `assessments.assessment.
     requested` (or `access.person.requested` when the person is out of reach).
     """
-    aid = _as_uuid(assessment_id)
+    aid = as_uuid(assessment_id)
     assessment = (
         Assessment.objects.select_related(
             "team__agency",

@@ -22,3 +22,6 @@ class DemoConfig(AppConfig):
         from . import seed_disruption
 
         extensions.register(seed_disruption.EXTENSION)
+        from . import seed_panels
+
+        extensions.register(seed_panels.EXTENSION)

@@ -41,7 +41,8 @@ def run(borough) -> None:
     if len(agencies) < 2:
         return
     children = defaultdict(set)
-    for adult_id, child_id in (
+    # The generator records an adult of concern as the `other` of the child's relationship.
+    for child_id, adult_id in (
         Relationship.objects.filter(kind=RelationshipKind.ADULT_OF_CONCERN)
         .order_by("id")
         .values_list("person_id", "other_id")

@@ -59,6 +59,11 @@ def reviews_due(initial_on: date) -> list[tuple[int, date]]:
     return [(m, add_months(initial_on, m)) for m in review_months()]
 
 
+# A review is listed for the coordinator, and can be held at a MACE, from this long before it
+# falls due: a child discussed again months early is reviewed, but that is not the 3- or
+# 6-month review.
+REVIEW_LOOKAHEAD = timedelta(days=28)
+
 # The review that decides whether risk fell: the 6-month review after the initial MACE.
 OUTCOME_REVIEW_MONTHS = 6
 

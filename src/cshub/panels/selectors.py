@@ -15,9 +15,6 @@ from . import policy, rules
 from .choices import ActionStatus, PanelKind, ReferralStatus
 from .models import Action, AgendaItem, Meeting, Referral, Review
 
-# Reviews appear in the coordinator's queue this many days before they fall due.
-REVIEW_LOOKAHEAD = timedelta(days=28)
-
 
 def meetings_for(user) -> QuerySet[Meeting]:
     meetings = Meeting.objects.select_related("panel", "chair")
@@ -44,7 +41,7 @@ def reviews_due(today: date | None = None) -> QuerySet[Review]:
     """Reviews not yet held that fall due within `REVIEW_LOOKAHEAD` (or are overdue)."""
     today = today or timezone.localdate()
     return Review.objects.filter(
-        held_item__isnull=True, due_on__lte=today + REVIEW_LOOKAHEAD
+        held_item__isnull=True, due_on__lte=today + rules.REVIEW_LOOKAHEAD
     ).select_related("person", "initial_item__meeting")
 
 

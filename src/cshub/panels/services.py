@@ -203,6 +203,15 @@ def minutes_approve(*, actor, meeting: Meeting) -> Meeting:
 # Referrals and the agenda ---------------------------------------------------------------------
 
 
+# Which panels a Front Door decision routes a child to (frontdoor.choices.Outcome values).
+FRONT_DOOR_ROUTES = {
+    "mace": (PanelKind.MACE, PanelKind.CETG),
+    "specialist": (PanelKind.MACE, PanelKind.CETG),
+    "strategy": (PanelKind.STRATEGY,),
+    "hsb": (PanelKind.HSB,),
+}
+
+
 def referral_create(
     *,
     actor,
@@ -233,6 +242,8 @@ def referral_create(
         decision = getattr(contact, "decision", None)
         if decision is None:
             errors["contact"] = ["That contact has no Front Door decision yet."]
+        elif panel_kind not in FRONT_DOOR_ROUTES.get(decision.outcome, ()):
+            errors["contact"] = ["That Front Door decision did not route the child to this panel."]
         elif person is None or not contact.subjects.filter(person=person).exists():
             errors["contact"] = ["That contact is not about this person."]
     elif assessment is not None:
@@ -526,8 +537,15 @@ def _schedule_or_hold_review(person, item, stage, judged_on) -> None:
         return
     if Review.objects.filter(held_item=item).exists():
         return
-    # The open review whose due date is nearest this meeting holds it.
-    open_reviews = list(Review.objects.filter(person=person, held_item__isnull=True))
+    # The open review whose due date is nearest this meeting holds it, if it is due by then or
+    # within the look-ahead (a meeting months early is a review, but not the scheduled one).
+    open_reviews = list(
+        Review.objects.filter(
+            person=person,
+            held_item__isnull=True,
+            due_on__lte=judged_on + rules.REVIEW_LOOKAHEAD,
+        )
+    )
     if open_reviews:
         nearest = min(open_reviews, key=lambda r: (abs((r.due_on - judged_on).days), r.due_on))
         nearest.held_item = item

@@ -531,7 +531,9 @@ def referral_new(request: HttpRequest, person_id) -> HttpResponse:
         request.user, person_id, action=None if is_post else "panels.referral.new_viewed"
     )
     contacts = list(
-        Contact.objects.filter(subjects__person=person, decision__isnull=False)
+        Contact.objects.filter(
+            subjects__person=person, decision__outcome__in=list(services.FRONT_DOOR_ROUTES)
+        )
         .select_related("decision")
         .order_by("-received_at")[:10]
     )

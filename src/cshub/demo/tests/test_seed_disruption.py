@@ -28,14 +28,16 @@ def test_adults_of_concern_are_disrupted_to_protect_their_children(borough):
     assert Activity in _content_models()
     activities = list(Activity.objects.prefetch_related("children"))
     assert len(activities) >= 10
-    ties = set(
+    ties = set(  # (adult, child): the adult of concern is the `other` of the child's tie
         Relationship.objects.filter(kind=RelationshipKind.ADULT_OF_CONCERN).values_list(
-            "person_id", "other_id"
+            "other_id", "person_id"
         )
     )
     for a in activities:
         a.full_clean()
         assert a.target_person_id and a.occurred_on < TODAY
+        age = a.target_person.age(TODAY)
+        assert age is None or age >= 18, "a disruption target is an adult"
         assert a.children.exists()
         assert all((a.target_person_id, c.pk) in ties for c in a.children.all())
     year = TODAY - dt.timedelta(days=365), TODAY
