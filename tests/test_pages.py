@@ -190,6 +190,8 @@ def _urls(borough) -> dict[str, str]:
         "panels:meeting_new": reverse("panels:meeting_new"),
         "panels:referral_new": reverse("panels:referral_new", args=[person.id]),
         "panels:hsb_incident_new": reverse("panels:hsb_incident_new", args=[person.id]),
+        "linkage:imports": reverse("linkage:imports"),
+        "linkage:import_run": reverse("linkage:import_run", args=[ANY_ID]),
         **{
             f"panels:{name}": reverse(f"panels:{name}", args=[ANY_ID])
             for name in (
@@ -251,6 +253,9 @@ ROLE_RESTRICTED = {
     "panels:action",
     "panels:hsb_incident",
     "panels:hsb_intervention_new",
+    # Linkage: data stewards and the DPO (tests/linkage/test_views.py).
+    "linkage:imports",
+    "linkage:import_run",
 }
 
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("nrm/", include("cshub.nrm.urls")),
     path("disruption/", include("cshub.disruption.urls")),
     path("panels/", include("cshub.panels.urls")),
+    path("linkage/", include("cshub.linkage.urls")),
     path("audit/", include("cshub.audit.urls")),
     path("api/v1/", include("cshub.api_urls")),
     path("admin/", admin.site.urls),

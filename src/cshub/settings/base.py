@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "cshub.nrm",
     "cshub.disruption",
     "cshub.panels",
+    "cshub.linkage",
     "cshub.insights",
     "cshub.demo",
 ]
@@ -255,6 +256,11 @@ CSHUB_RISK_LEVELS = env.list(
 )
 CSHUB_PANEL_REVIEW_MONTHS = [int(m) for m in env.list("CSHUB_PANEL_REVIEW_MONTHS", default=[3, 6])]
 CSHUB_PANEL_ACCESS_DAYS = env.int("CSHUB_PANEL_ACCESS_DAYS", default=30)
+
+# Linkage (docs/linkage.md): a pair at or above the upper match probability is linked
+# automatically, one between the two goes to the data stewards' review, one below is a new person.
+CSHUB_LINKAGE_UPPER = env.float("CSHUB_LINKAGE_UPPER", default=0.95)
+CSHUB_LINKAGE_LOWER = env.float("CSHUB_LINKAGE_LOWER", default=0.50)
 
 # The police API (Django REST Framework; docs/api.md). Only agency tokens, no sessions: a browser
 # session can never call it, so it needs no CSRF exemption beyond DRF's own for token auth.

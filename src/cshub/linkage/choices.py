@@ -1,0 +1,29 @@
+"""The linkage app's vocabularies: kinds of source system, import outcomes, how a source record
+came to be joined to a person."""
+
+from django.db import models
+
+
+class SourceKind(models.TextChoices):
+    SOCIAL_CARE = "social_care", "Social care"
+    EDUCATION = "education", "Education"
+    POLICE = "police", "Police"
+    YOUTH_JUSTICE = "youth_justice", "Youth justice"
+    HEALTH = "health", "Health"
+    OTHER = "other", "Other"
+
+
+class ImportStatus(models.TextChoices):
+    RUNNING = "running", "Running"
+    SUCCEEDED = "succeeded", "Succeeded"
+    REFUSED = "refused", "Refused"
+    FAILED = "failed", "Failed"  # an unexpected error while writing; nothing was kept
+
+
+class MatchMethod(models.TextChoices):
+    DETERMINISTIC_NHS = "deterministic_nhs", "Same NHS number"
+    DETERMINISTIC_UPN = "deterministic_upn", "Same Unique Pupil Number"
+    PROBABILISTIC = "probabilistic", "Probabilistic match"
+    MANUAL = "manual", "Matched by a person"
+    NEW_PERSON = "new_person", "New person created"
+    UNMATCHED = "unmatched", "Not yet matched"

@@ -1,0 +1,219 @@
+"""The linkage engine and `cshub link-files`: deterministic rules, twins and siblings, the
+thresholds, and exact pairs on small known files. All names and numbers are made up."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pandas as pd
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from cshub.core.identifiers import make_nhs_number, make_upn
+from cshub.linkage import engine
+from cshub.linkage.engine import Thresholds, likely_twins, link
+
+COLUMNS = engine.STANDARD_COLUMNS
+NHS_A, NHS_B = make_nhs_number(1201), make_nhs_number(1202)
+UPN_A = make_upn(la_code=370, establishment=4001, year=2011, serial=17)
+
+
+def frame(rows: list[dict]) -> pd.DataFrame:
+    return pd.DataFrame([{c: r.get(c) for c in COLUMNS} for r in rows])
+
+
+def person(record_id, given, family, dob, *, sex="M", postcode="S70 2AB", address="", **extra):
+    return {
+        "record_id": record_id,
+        "given_name": given,
+        "family_name": family,
+        "date_of_birth": dob,
+        "sex": sex,
+        "postcode": postcode,
+        "address": address or f"{len(family)} Church Street",
+        **extra,
+    }
+
+
+SMALL = [
+    person("a1", "William", "Hartley", "2011-03-04", address="12 Church Street"),
+    person("a2", "Bill", "Hartley", "2011-04-03", address="12 Church St"),  # nickname, swap
+    person("a3", "Jack", "Ormond", "2012-06-10", postcode="S71 3CD", address="4 Mill Lane"),
+    person("a4", "Jake", "Ormond", "2012-06-10", postcode="S71 3CD", address="4 Mill Lane"),
+    person("a5", "Priya", "Khan-Lees", "2010-01-20", sex="F", postcode="S73 9ZZ"),
+    person("a6", "Priya", "Khan", "2010-01-20", sex="F", postcode="S73 9ZZ"),
+    person("a7", "Sophie", "Turner", "2009-09-09", sex="F", postcode="S75 1AA"),
+    person("a8", "Sophie", "Turner", "2013-02-14", sex="F", postcode="S74 4BB"),  # namesake
+    person("a9", "Tom", "Ormond", "2014-11-02", postcode="S71 3CD", address="4 Mill Lane"),
+    person("a10", "Ormond", "Tom", "2014-11-02", postcode="S71 3CD", address="4 Mill Lane"),
+]
+THRESHOLDS = Thresholds(upper=0.95, lower=0.5)
+
+
+def _pairs(result, decision=None) -> set[tuple[str, str]]:
+    p = result.pairs
+    if decision:
+        p = p[p["decision"] == decision]
+    return set(zip(p["left_id"], p["right_id"], strict=True))
+
+
+def test_nicknames_swaps_hyphens_and_name_order_link_but_twins_go_to_review():
+    result = link(frame(SMALL), thresholds=THRESHOLDS)
+    assert _pairs(result, "link") == {("a1", "a2"), ("a5", "a6"), ("a10", "a9")}
+    twins = result.pairs.set_index(["left_id", "right_id"]).loc[("a3", "a4")]
+    assert twins["twins"] and twins["decision"] == "review"
+    assert ("a7", "a8") not in _pairs(result)  # namesakes: different dates and homes
+
+
+def test_siblings_at_one_address_are_kept_apart():
+    rows = [
+        person("s1", "Ellie", "Marsh", "2010-05-01", address="9 Oak Road"),
+        person("s2", "Ruby", "Marsh", "2012-08-19", address="9 Oak Road"),
+        person("s3", "Ellie", "Marsh", "2010-05-01", address="9 Oak Road"),  # a true duplicate
+    ]
+    result = link(frame(rows), thresholds=THRESHOLDS)
+    assert _pairs(result, "link") == {("s1", "s3")}
+    assert not {("s1", "s2"), ("s2", "s3")} & _pairs(result)
+
+
+def test_likely_twins_rule():
+    a = {"given_name": "jack", "date_of_birth": "2012-06-10", "address": "4 mill lane"}
+    assert likely_twins(a, a | {"given_name": "jake"})
+    assert not likely_twins(a, a)  # same name: the same child, not twins
+    assert not likely_twins(a, a | {"given_name": "jacky"} | {"date_of_birth": "2013-06-10"})
+    assert not likely_twins(a, a | {"given_name": "jake", "address": "1 other road"})
+    assert not likely_twins({**a, "given_name": "william"}, {**a, "given_name": "bill"})
+
+
+def test_same_valid_nhs_number_or_upn_links_whatever_the_names():
+    rows = [
+        person("h1", "Kayleigh", "Booth", "2011-02-03", nhs_number=NHS_A, postcode="S70 1AA"),
+        person("e1", "Kayley", "Smith", "2011-02-03", nhs_number=NHS_A, postcode="S99 9ZZ"),
+        person("e2", "Amir", "Patel", "2012-07-07", upn=UPN_A),
+        person("s2", "Amir", "Patel-Shah", "2012-07-07", upn=UPN_A.lower()),
+    ]
+    result = link(frame(rows), thresholds=THRESHOLDS)
+    by_pair = result.pairs.set_index(["left_id", "right_id"])
+    assert by_pair.loc[("e1", "h1"), "method"] == "deterministic_nhs_number"
+    assert by_pair.loc[("e1", "h1"), "decision"] == "link"
+    assert by_pair.loc[("e2", "s2"), "method"] == "deterministic_upn"
+
+
+def test_an_invalid_identifier_takes_no_part_in_the_rules():
+    bad = NHS_A[:-1] + str((int(NHS_A[-1]) + 1) % 10)  # wrong check digit
+    rows = [
+        person("x1", "Aaron", "Gill", "2011-01-01", nhs_number=bad, postcode="S70 1AA"),
+        person("x2", "Zofia", "Nowak", "2003-12-30", nhs_number=bad, sex="F", postcode="S75 9ZZ"),
+    ]
+    assert _pairs(link(frame(rows), thresholds=THRESHOLDS, floor=0.0)) == set()
+
+
+def test_a_strong_contradiction_sends_a_shared_identifier_to_review():
+    rows = [
+        person("c1", "Aaron", "Gill", "2011-01-01", nhs_number=NHS_B),
+        person("c2", "Zofia", "Gill", "2004-09-30", nhs_number=NHS_B, sex="F"),
+    ]
+    result = link(frame(rows), thresholds=THRESHOLDS)
+    row = result.pairs.set_index(["left_id", "right_id"]).loc[("c1", "c2")]
+    assert row["method"] == "contradicted_identifier" and row["decision"] == "review"
+    # A typo or a swapped date is not a contradiction.
+    rows[1] |= {"given_name": "Aron", "date_of_birth": "2011-01-01"}
+    assert engine.contradicts(*engine.prepare(frame(rows)).to_dict("records")) is False
+
+
+def test_thresholds():
+    t = Thresholds(upper=0.9, lower=0.4)
+    assert [t.decide(p) for p in (0.95, 0.9, 0.89, 0.4, 0.39)] == [
+        "link",
+        "link",
+        "review",
+        "review",
+        "new",
+    ]
+    for upper, lower in ((0.4, 0.9), (1.2, 0.1), (0.5, -0.1)):
+        with pytest.raises(ValueError):
+            Thresholds(upper=upper, lower=lower)
+
+
+def test_prepare_keeps_values_as_given():
+    prepared = engine.prepare(frame([person("p1", " O'Neil ", "SMITH", "2011-13-45")]))
+    row = prepared.iloc[0]
+    assert row["given_name"] == "o'neil" and row["family_name"] == "smith"
+    assert row["date_of_birth"] == "2011-13-45"  # not a date, but used as given
+    assert row["postcode"] == "S702AB" and row["postcode_district"] == "S70"
+
+
+# --- cshub link-files ----------------------------------------------------------------------
+
+
+def _write(path, rows):
+    with path.open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=COLUMNS)
+        writer.writeheader()
+        for r in rows:
+            writer.writerow({c: r.get(c) or "" for c in COLUMNS})
+    return path
+
+
+def _read(path) -> list[tuple[str, str]]:
+    with path.open() as handle:
+        rows = list(csv.DictReader(handle))
+    assert list(rows[0]) == ["left_id", "right_id", "match_probability"] if rows else True
+    return sorted((r["left_id"], r["right_id"]) for r in rows)
+
+
+def test_link_files_deduplicates_one_file(tmp_path):
+    src = _write(tmp_path / "people.csv", SMALL)
+    out = tmp_path / "pairs.csv"
+    err = io.StringIO()
+    call_command("link-files", str(src), "--out", str(out), stderr=err)
+    assert _read(out) == [("a1", "a2"), ("a10", "a9"), ("a5", "a6")]
+    assert "held back" in err.getvalue()  # the twins
+
+
+def test_link_files_links_two_files(tmp_path):
+    left = _write(
+        tmp_path / "social_care.csv",
+        [
+            person("MOS123", "Katie", "Walsh", "2010-10-02", sex="F", nhs_number=NHS_A),
+            person("MOS124", "Daniel", "Price", "2011-06-01"),
+            person("MOS125", "Leon", "Abara", "2012-01-15", postcode="S72 8QQ"),
+        ],
+    )
+    right = _write(
+        tmp_path / "education.csv",
+        [
+            person("UPN-1", "Catherine", "Walsh", "2010-02-10", sex="F", postcode="S70 2AX"),
+            person("UPN-2", "Danny", "Price", "2011-06-01"),
+            person("UPN-3", "Leona", "Abara", "2012-01-15", sex="F", postcode="S72 8QQ"),
+        ],
+    )
+    out = tmp_path / "pairs.csv"
+    call_command("link-files", str(left), str(right), "--out", str(out), stderr=io.StringIO())
+    assert _read(out) == [("MOS123", "UPN-1"), ("MOS124", "UPN-2")]
+
+
+@pytest.mark.parametrize(
+    "header, message",
+    [
+        ("record_id,given_name", "missing"),
+        (",".join([*COLUMNS, "ethnicity"]), "not expected"),
+    ],
+)
+def test_link_files_refuses_a_wrong_header(tmp_path, header, message):
+    src = tmp_path / "bad.csv"
+    src.write_text(header + "\n")
+    with pytest.raises(CommandError, match=message):
+        call_command("link-files", str(src), "--out", str(tmp_path / "o.csv"))
+    assert not (tmp_path / "o.csv").exists()
+
+
+def test_link_files_refuses_repeated_ids_and_a_bad_threshold(tmp_path):
+    src = _write(tmp_path / "dup.csv", [SMALL[0], SMALL[0]])
+    with pytest.raises(CommandError, match="repeated"):
+        call_command("link-files", str(src), "--out", str(tmp_path / "o.csv"))
+    ok = _write(tmp_path / "ok.csv", SMALL[:2])
+    with pytest.raises(CommandError, match="probability"):
+        call_command("link-files", str(ok), "--out", str(tmp_path / "o.csv"), "--threshold", "2")
