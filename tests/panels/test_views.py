@@ -382,3 +382,19 @@ def test_attendance_refuses_someone_not_invited_and_bad_values(borough, clients,
     assert set(mace.invitees.values_list("attendance", flat=True)) == {"invited"}
     assert clients["specialist_manager"].post(url, form).status_code == 302
     assert set(mace.invitees.values_list("attendance", flat=True)) == {"attended"}
+
+
+def test_pack_and_approval_refuse_someone_not_invited(borough, clients, mace):
+    for url in (
+        reverse("panels:pack", args=[mace.pk]),
+        reverse("panels:pack_docx", args=[mace.pk]),
+    ):
+        _refused(clients["unrelated_worker"], "get", url)
+        _refused(clients["cypf_worker"], "get", url)
+    _refused(clients["unrelated_worker"], "post", reverse("panels:approve", args=[mace.pk]))
+    assert Meeting.objects.get(pk=mace.pk).minutes_approved_at is None
+    # An invitee who is not the chair is told so, and nothing changes.
+    since = _seq()
+    clients["school_dsl"].post(reverse("panels:approve", args=[mace.pk]))
+    assert [e.outcome for e in _events(since)] == [Outcome.FAILED]
+    assert Meeting.objects.get(pk=mace.pk).minutes_approved_at is None

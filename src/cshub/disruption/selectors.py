@@ -4,14 +4,13 @@ through `access` (see `name_people`)."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from cshub.access.policy import people_visible_to
 from cshub.contexts.models import Group, Place
-from cshub.people.models import CHILD_AGE_LIMIT, Person
+from cshub.people.models import Person
+from cshub.people.selectors import adult_born_on_or_before
 
 from .models import Activity
 
@@ -64,14 +63,6 @@ def group_get(group_id) -> Group | None:
     return Group.objects.select_related("area").filter(pk=group_id).first()
 
 
-def _adult_born_on_or_before(today: date) -> date:
-    """Anyone born on or before this day is 18 or over today."""
-    try:
-        return today.replace(year=today.year - CHILD_AGE_LIMIT)
-    except ValueError:  # 29 February, and 18 years ago was not a leap year
-        return today.replace(year=today.year - CHILD_AGE_LIMIT, day=28)
-
-
 def linked_children(user, *, place: Place | None = None, group: Group | None = None):
     """The children linked to this place or group (contexts' person links) whom the user may
     see. People known to be adults (18 or over today) are left out; an unknown date of birth is
@@ -82,7 +73,7 @@ def linked_children(user, *, place: Place | None = None, group: Group | None = N
         ids = group.person_links.values_list("person_id", flat=True)
     else:
         return []
-    adult_cutoff = _adult_born_on_or_before(timezone.localdate())
+    adult_cutoff = adult_born_on_or_before(timezone.localdate())
     return list(
         people_visible_to(user)
         .filter(pk__in=list(ids))

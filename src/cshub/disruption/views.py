@@ -22,6 +22,7 @@ from cshub.audit.models import Outcome
 from cshub.audit.services import record
 from cshub.core.forms import add_service_errors
 from cshub.people.models import Person
+from cshub.people.selectors import linked_people
 
 from . import policy, selectors, services
 from .forms import ActivityFilterForm, ActivityForm
@@ -30,11 +31,8 @@ PAGE_SIZE = 50
 
 
 def _linked_children(user, person) -> list[Person]:
-    """The children tied to this adult (either way) whom the user may see."""
-    ids = set(person.relationships_out.values_list("other_id", flat=True)) | set(
-        person.relationships_in.values_list("person_id", flat=True)
-    )
-    return list(people_visible_to(user).filter(pk__in=ids).order_by("family_name", "given_name"))
+    """The people tied to this adult (either way) whom the user may see."""
+    return linked_people(person, people_visible_to(user))
 
 
 @require_http_methods(["GET", "POST"])

@@ -18,6 +18,7 @@ from cshub.audit.models import Outcome
 from cshub.audit.services import record
 from cshub.contexts.models import Group, Place
 from cshub.core.pages import form_page, record_failed
+from cshub.people.selectors import linked_people
 
 from . import pack as pack_render
 from . import policy, selectors, services
@@ -611,18 +612,6 @@ def referral_decline(request: HttpRequest, referral_id) -> HttpResponse:
 # HSB ------------------------------------------------------------------------------------------
 
 
-def _linked_children(user, person):
-    ids = set(person.relationships_out.values_list("other_id", flat=True)) | set(
-        person.relationships_in.values_list("person_id", flat=True)
-    )
-    today = timezone.localdate()
-    return [
-        p
-        for p in people_visible_to(user).filter(pk__in=ids).order_by("family_name", "given_name")
-        if p.age(today) is None or p.age(today) < 18
-    ]
-
-
 @require_http_methods(["GET", "POST"])
 def hsb_incident_new(request: HttpRequest, person_id) -> HttpResponse:
     is_post = request.method == "POST"
@@ -639,7 +628,7 @@ def hsb_incident_new(request: HttpRequest, person_id) -> HttpResponse:
     form = HsbIncidentForm(
         request.POST or None,
         child=person,
-        others=_linked_children(request.user, person),
+        others=linked_people(person, people_visible_to(request.user), children_only=True),
         referrals=referrals,
     )
 

@@ -173,3 +173,29 @@ def relationships_of(person: Person) -> list[dict]:
         for r in person.relationships_in.all()
     ]
     return sorted(rows, key=lambda row: (row["kind"], row["other"].family_name))
+
+
+def adult_born_on_or_before(today: date) -> date:
+    """Anyone born on or before this day is 18 or over today."""
+    from .models import CHILD_AGE_LIMIT
+
+    try:
+        return today.replace(year=today.year - CHILD_AGE_LIMIT)
+    except ValueError:  # 29 February, and 18 years ago was not a leap year
+        return today.replace(year=today.year - CHILD_AGE_LIMIT, day=28)
+
+
+def linked_people(person: Person, among: QuerySet[Person], *, children_only: bool = False):
+    """The people tied to `person` by a relationship either way, narrowed to `among` (e.g. those
+    a user may see), by name; `children_only` leaves out people known to be adults today (an
+    unknown date of birth stays in)."""
+    from django.utils import timezone
+
+    ids = Relationship.objects.filter(Q(person=person) | Q(other=person)).values_list(
+        "person_id", "other_id"
+    )
+    linked = {i for pair in ids for i in pair} - {person.pk}
+    people = among.filter(pk__in=linked)
+    if children_only:
+        people = people.exclude(date_of_birth__lte=adult_born_on_or_before(timezone.localdate()))
+    return list(people.order_by("family_name", "given_name"))
