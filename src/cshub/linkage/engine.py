@@ -428,11 +428,50 @@ class Thresholds:
         return "new"
 
 
+COMPARED = ("given_name", "family_name", "date_of_birth", "postcode", "address", "sex")
+
+
 @dataclass
 class Result:
-    pairs: pd.DataFrame  # left_id, right_id, match_probability, method, twins, decision
+    # left_id, right_id, match_probability, method, twins, decision, and per compared field
+    # `gamma_<field>` (the level reached; -1 missing) and `bf_<field>` (its Bayes factor, term
+    # frequency adjustment included; 1.0 for a pair only a deterministic rule found).
+    pairs: pd.DataFrame
     trained: bool
     model_json: dict
+
+
+def level_labels(model_json: dict) -> dict[str, dict[int, str]]:
+    """{field: {gamma: label}} from a saved model, to name the level each pair reached."""
+    labels: dict[str, dict[int, str]] = {}
+    for comparison in model_json.get("comparisons", []):
+        levels = comparison["comparison_levels"]
+        named = {}
+        value = len([lv for lv in levels if not lv.get("is_null_level")]) - 1
+        for lv in levels:
+            if lv.get("is_null_level"):
+                named[-1] = "missing"
+            else:
+                named[value] = lv.get("label_for_charts") or lv["sql_condition"]
+                value -= 1
+        labels[comparison["output_column_name"]] = named
+    return labels
+
+
+def _field_columns(scored: pd.DataFrame) -> dict[str, pd.Series]:
+    out = {}
+    for field in COMPARED:
+        gamma = scored.get(f"gamma_{field}")
+        bf = scored.get(f"bf_{field}")
+        tf = scored.get(f"bf_tf_adj_{field}")
+        out[f"gamma_{field}"] = (
+            gamma.astype(int) if gamma is not None else pd.Series(-1, index=scored.index)
+        )
+        factor = bf.astype(float) if bf is not None else pd.Series(1.0, index=scored.index)
+        if tf is not None:
+            factor = factor * tf.astype(float)
+        out[f"bf_{field}"] = factor
+    return out
 
 
 def link(
@@ -441,9 +480,12 @@ def link(
     *,
     thresholds: Thresholds,
     floor: float | None = None,
+    model: dict | None = None,
 ) -> Result:
     """Score every candidate pair of `left` with `right` (or within `left` when `right` is None)
-    and decide each. `floor`: leave out pairs scoring below it (default: the lower threshold)."""
+    and decide each. `floor`: leave out pairs scoring below it (default: the lower threshold).
+    `model`: a model saved by an earlier run (`Result.model_json`) to score with as it is,
+    instead of fitting one to these records."""
     floor = thresholds.lower if floor is None else floor
     lp = prepare(left)
     rp = prepare(right) if right is not None else None
@@ -453,8 +495,14 @@ def link(
         raise ValueError("record_id must be unique within each file.")
     link_type = "dedupe_only" if rp is None else "link_only"
     frames = [lp] if rp is None else [lp, rp]
-    linker = _linker(frames, link_type)
-    trained = _train(linker, sum(len(f) for f in frames))
+    if model is not None:
+        from splink import DuckDBAPI, Linker
+
+        linker = Linker(frames, {**model, "link_type": link_type}, db_api=DuckDBAPI())
+        trained = False
+    else:
+        linker = _linker(frames, link_type)
+        trained = _train(linker, sum(len(f) for f in frames))
     predictions = linker.inference.predict(threshold_match_probability=min(floor, 0.999))
     scored = predictions.as_pandas_dataframe()
     pairs = pd.DataFrame(
@@ -463,6 +511,7 @@ def link(
             "right_id": scored["record_id_r"].astype(str),
             "match_probability": scored["match_probability"].astype(float),
             "method": "probabilistic",
+            **_field_columns(scored),
         }
     )
     if rp is None:  # Splink's dedupe keeps l < r by its own ordering; normalise it
@@ -489,7 +538,13 @@ def link(
             .clip(upper=max(thresholds.lower, thresholds.upper - 1e-9))
         )
         merged.loc[contradicted, "method"] = "contradicted_identifier"
-        pairs = merged[["left_id", "right_id", "match_probability", "method"]]
+        fields = [c for c in merged.columns if c.startswith(("gamma_", "bf_"))]
+        for column in fields:  # pairs only a rule found were not scored field by field
+            merged[column] = merged[column].fillna(-1 if column.startswith("gamma_") else 1.0)
+        merged[[c for c in fields if c.startswith("gamma_")]] = merged[
+            [c for c in fields if c.startswith("gamma_")]
+        ].astype(int)
+        pairs = merged[["left_id", "right_id", "match_probability", "method", *fields]]
     lrec = lp.set_index("record_id").to_dict("index")
     rrec = (rp if rp is not None else lp).set_index("record_id").to_dict("index")
     pairs = pairs.assign(
