@@ -23,6 +23,7 @@ POST_ONLY = {
     "accounts:sign_out_everywhere",
     "frontdoor:contact_submit",
     "missing:rhi_share",
+    "linkage:decision_undo",
 }
 # The two-factor step: a verified user is sent on from it (tests/security/test_auth.py).
 MFA_STEP = {"accounts:otp_verify", "accounts:otp_setup"}
@@ -190,8 +191,14 @@ def _urls(borough) -> dict[str, str]:
         "panels:meeting_new": reverse("panels:meeting_new"),
         "panels:referral_new": reverse("panels:referral_new", args=[person.id]),
         "panels:hsb_incident_new": reverse("panels:hsb_incident_new", args=[person.id]),
+        "linkage:home": reverse("linkage:home"),
         "linkage:imports": reverse("linkage:imports"),
         "linkage:import_run": reverse("linkage:import_run", args=[ANY_ID]),
+        "linkage:review": reverse("linkage:review"),
+        "linkage:candidate": reverse("linkage:candidate", args=[ANY_ID]),
+        "linkage:decision_undo": reverse("linkage:decision_undo", args=[ANY_ID]),
+        "linkage:merges": reverse("linkage:merges"),
+        "linkage:merge": reverse("linkage:merge", args=[ANY_ID]),
         **{
             f"panels:{name}": reverse(f"panels:{name}", args=[ANY_ID])
             for name in (
@@ -253,9 +260,14 @@ ROLE_RESTRICTED = {
     "panels:action",
     "panels:hsb_incident",
     "panels:hsb_intervention_new",
-    # Linkage: data stewards and the DPO (tests/linkage/test_views.py).
+    # Linkage: data stewards and the DPO (tests/linkage/test_views.py, test_review.py).
+    "linkage:home",
     "linkage:imports",
     "linkage:import_run",
+    "linkage:review",
+    "linkage:candidate",
+    "linkage:merges",
+    "linkage:merge",
 }
 
 

@@ -56,7 +56,9 @@ def people_visible_to(user, *, now=None) -> QuerySet[Person]:
 def people_searchable_by(user) -> QuerySet[Person]:
     """Every person whose existence this user may learn of: all but others' sealed records."""
     named = RestrictedAccess.objects.filter(person=OuterRef("pk"), user=user)
-    return Person.objects.filter(Q(is_restricted=False) | Exists(named))
+    return Person.objects.filter(Q(is_restricted=False) | Exists(named)).filter(
+        merged_into__isnull=True  # a retired duplicate: its record lives on in the kept one
+    )
 
 
 def grants_for(user, person_id, *, now=None) -> list[Grant]:

@@ -21,9 +21,38 @@ class ImportStatus(models.TextChoices):
 
 
 class MatchMethod(models.TextChoices):
+    SYSTEM_ID = "system_id", "Same id in the source system"
     DETERMINISTIC_NHS = "deterministic_nhs", "Same NHS number"
     DETERMINISTIC_UPN = "deterministic_upn", "Same Unique Pupil Number"
     PROBABILISTIC = "probabilistic", "Probabilistic match"
     MANUAL = "manual", "Matched by a person"
     NEW_PERSON = "new_person", "New person created"
     UNMATCHED = "unmatched", "Not yet matched"
+
+
+class CandidateKind(models.TextChoices):
+    RECORD = "record", "Does this record belong to this person?"
+    PEOPLE = "people", "Are these two people one person?"
+
+
+class CandidateStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for review"
+    DEFERRED = "deferred", "Deferred"
+    LINKED = "linked", "Linked: the same person"
+    KEPT_APART = "kept_apart", "Kept apart: different people"
+    SUPERSEDED = "superseded", "No longer needed"  # the record was matched another way
+
+
+OPEN_STATUSES = (CandidateStatus.PENDING, CandidateStatus.DEFERRED)
+
+
+class Decision(models.TextChoices):
+    LINK = "link", "Link: the same person"
+    KEEP_APART = "keep_apart", "Keep apart: different people"
+    DEFER = "defer", "Defer: decide later"
+
+
+class RunStatus(models.TextChoices):
+    RUNNING = "running", "Running"
+    SUCCEEDED = "succeeded", "Succeeded"
+    FAILED = "failed", "Failed"

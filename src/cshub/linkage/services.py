@@ -26,9 +26,17 @@ from django.utils import timezone
 
 from cshub.audit.models import Outcome
 from cshub.audit.services import record
+from cshub.core.vocab import IdentifierScheme, Sex
 
 from . import schemas
-from .choices import ImportStatus
+from .choices import (
+    OPEN_STATUSES,
+    CandidateKind,
+    CandidateStatus,
+    ImportStatus,
+    MatchMethod,
+    RunStatus,
+)
 from .models import ImportRun, SourceRecord, SourceSystem
 
 MAX_ROWS = 1_000_000
@@ -340,3 +348,690 @@ def import_source_file(
         )
         raise
     return run
+
+
+# --- matching source records into people ---------------------------------------------------------
+#
+# A run compares every unmatched source record with every person (their own details) and every
+# source record already matched (so a child's other spellings count too), then:
+# - the system's own id already recorded on a person joins the record to that person;
+# - one person reaching the upper threshold (not likely twins, not a contradicted identifier)
+#   takes the record (deterministic NHS number / UPN, or probabilistic);
+# - a person between the thresholds, likely twins, a contradicted identifier, or two people at
+#   the upper threshold send the record to review, where it waits unmatched;
+# - the rest are new people: unmatched records linked to each other become one new person each
+#   group, and a pair of them between the thresholds is a "people" pair for review;
+# - two people whose records match at the upper threshold are a "people" pair for review (a
+#   steward linking them merges them).
+
+_METHODS = {
+    "probabilistic": MatchMethod.PROBABILISTIC,
+    "deterministic_nhs_number": MatchMethod.DETERMINISTIC_NHS,
+    "deterministic_upn": MatchMethod.DETERMINISTIC_UPN,
+}
+REASON_TWINS = "Likely twins: the same date of birth and home, different given names"
+REASON_CONTRADICTED = (
+    "They share a valid NHS number or UPN, but the date of birth and given name disagree"
+)
+REASON_AMBIGUOUS = "The record matches more than one person"
+REASON_BETWEEN = "The match probability is between the thresholds"
+REASON_DUPLICATE = "Records of two different people match at the upper threshold"
+NOT_KNOWN_NAME = "Not known"
+
+
+def _thresholds():
+    from django.conf import settings as dj
+
+    from .engine import Thresholds
+
+    return Thresholds(upper=dj.CSHUB_LINKAGE_UPPER, lower=dj.CSHUB_LINKAGE_LOWER)
+
+
+def _standard_frame():
+    """People (ids "p:<uuid>") and source records ("s:<uuid>") as standard person rows."""
+    import pandas as pd
+
+    from cshub.people.models import Address, Identifier, Person
+
+    ids: dict = {}
+    for person_id, scheme, value in Identifier.objects.filter(
+        scheme__in=[IdentifierScheme.NHS_NUMBER, IdentifierScheme.UPN]
+    ).values_list("person_id", "scheme", "value"):
+        ids.setdefault(person_id, {}).setdefault(scheme, value)
+    homes: dict = {}
+    for person_id, line1, postcode in (
+        Address.objects.filter(moved_out__isnull=True)
+        .order_by("person_id", "-moved_in")
+        .values_list("person_id", "line1", "postcode")
+    ):
+        homes.setdefault(person_id, (line1, postcode))
+    rows = []
+    for pk, given, family, dob, sex in Person.objects.filter(merged_into__isnull=True).values_list(
+        "pk", "given_name", "family_name", "date_of_birth", "sex"
+    ):
+        line1, postcode = homes.get(pk, (None, None))
+        rows.append(
+            {
+                "record_id": f"p:{pk}",
+                "given_name": given or None,
+                "family_name": family or None,
+                "date_of_birth": dob.isoformat() if dob else None,
+                "sex": sex if sex in (Sex.FEMALE, Sex.MALE) else None,
+                "postcode": postcode or None,
+                "address": line1 or None,
+                "nhs_number": ids.get(pk, {}).get(IdentifierScheme.NHS_NUMBER),
+                "upn": ids.get(pk, {}).get(IdentifierScheme.UPN),
+            }
+        )
+    for r in SourceRecord.objects.values(
+        "pk", "given_name", "family_name", "date_of_birth", "sex", "postcode", "address",
+        "nhs_number", "upn",
+    ):  # fmt: skip
+        rows.append(
+            {
+                "record_id": f"s:{r['pk']}",
+                "given_name": r["given_name"] or None,
+                "family_name": r["family_name"] or None,
+                "date_of_birth": r["date_of_birth"].isoformat() if r["date_of_birth"] else None,
+                "sex": r["sex"] if r["sex"] in (Sex.FEMALE, Sex.MALE) else None,
+                "postcode": r["postcode"] or None,
+                "address": r["address"] or None,
+                "nhs_number": r["nhs_number"] or None,
+                "upn": r["upn"] or None,
+            }
+        )
+    from .engine import STANDARD_COLUMNS
+
+    return pd.DataFrame(rows, columns=STANDARD_COLUMNS)
+
+
+def _field_weights(row, labels: dict, prior: float) -> tuple[list[dict], float]:
+    """Each compared field's level and weight (log2 Bayes factor), and the total match weight."""
+    import math
+
+    from .engine import COMPARED
+
+    fields = [{"field": "prior", "level": "two records picked at random", "weight": prior}]
+    for field in COMPARED:
+        gamma = int(row[f"gamma_{field}"])
+        bf = float(row[f"bf_{field}"])
+        fields.append(
+            {
+                "field": field,
+                "level": labels.get(field, {}).get(gamma, "not compared"),
+                "weight": round(math.log2(bf), 3) if bf > 0 else -99.0,
+            }
+        )
+    p = min(max(float(row["match_probability"]), 1e-12), 1 - 1e-12)
+    return fields, math.log2(p / (1 - p))
+
+
+@dataclass
+class _Pair:
+    probability: float
+    method: str
+    twins: bool
+    decision: str
+    fields: list
+    weight: float
+    compared: str | None  # the other side's "s:<uuid>", or None for the person's own row
+
+
+def linkage_model_store(*, model_json: dict, fitted: bool, records: int, label: str):
+    from . import selectors
+    from .models import LinkageModel
+
+    latest = LinkageModel.objects.order_by("-version").first()
+    return LinkageModel.objects.create(
+        version=(latest.version + 1) if latest else 1,
+        model_json=model_json,
+        fingerprint=selectors.model_fingerprint(model_json),
+        fitted=fitted,
+        records=records,
+        trained_at=timezone.now(),
+        trained_by_label=label,
+    )
+
+
+def _person_from_record(rec: SourceRecord, held: set[tuple[str, str]]):
+    """A new person from one source record, with its identifiers (those no one holds yet) and
+    address. Not bulk: each is validated like any other person."""
+    from cshub.core.vocab import DatePrecision
+    from cshub.people.models import Address, Person
+
+    person = Person(
+        given_name=rec.given_name or NOT_KNOWN_NAME,
+        middle_names=rec.middle_names,
+        family_name=rec.family_name or NOT_KNOWN_NAME,
+        date_of_birth=rec.date_of_birth,
+        date_of_birth_precision=DatePrecision.EXACT if rec.date_of_birth else DatePrecision.UNKNOWN,
+        sex=rec.sex or Sex.NOT_KNOWN,
+    )
+    person.full_clean()
+    person.save()
+    _add_identifiers(person, rec, held)
+    if rec.address or rec.postcode:
+        Address.objects.create(
+            person=person, line1=(rec.address or rec.postcode)[:200], postcode=rec.postcode[:8]
+        )
+    return person
+
+
+def _add_identifiers(person, rec: SourceRecord, held: set[tuple[str, str]]) -> None:
+    """The record's identifiers (NHS number, UPN, the system's own id) on the person it made or
+    joined in a new group, unless someone holds them already."""
+    from cshub.people.models import Identifier
+
+    wanted = [
+        (IdentifierScheme.NHS_NUMBER, rec.nhs_number),
+        (IdentifierScheme.UPN, rec.upn),
+        *rec.other_identifiers.items(),
+    ]
+    for scheme, value in wanted:
+        if value and scheme in IdentifierScheme.values and (scheme, value) not in held:
+            Identifier.objects.create(person=person, scheme=scheme, value=value)
+            held.add((scheme, value))
+
+
+def _attach(rec_ids: list, person_id, method: str, probability: float | None) -> None:
+    SourceRecord.objects.filter(pk__in=rec_ids, person__isnull=True).update(
+        person_id=person_id,
+        match_method=method,
+        match_probability=probability,
+        updated_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def matching_run(*, actor, refit: bool = False, progress: Callable[[str], None] | None = None):
+    """Match every unmatched source record (see the comment above). Returns the `MatchRun`.
+
+    The newest stored model scores the pairs; with `refit`, or when none is stored, a model is
+    fitted to the records first and stored as a new version. A stale model is still used (the
+    run records why it is stale; `cshub match-records --refit` fits a new one)."""
+    from cshub.people.models import Identifier
+
+    from . import selectors
+    from .engine import link
+    from .models import LinkageModel, MatchCandidate, MatchRun
+
+    say = progress or (lambda _text: None)
+    user, label = _label(actor)
+    thresholds = _thresholds()
+    counts = dict.fromkeys(
+        ("records", "system_id", "deterministic", "probabilistic", "new_people", "review",
+         "duplicate_people"), 0,
+    )  # fmt: skip
+    open_record_ids = set(
+        MatchCandidate.objects.filter(status__in=OPEN_STATUSES, record__isnull=False).values_list(
+            "record_id", flat=True
+        )
+    )
+    unmatched = SourceRecord.objects.filter(person__isnull=True).exclude(pk__in=open_record_ids)
+    counts["records"] = unmatched.count()
+    # 1. The system's own id, already on a person.
+    by_id = {}
+    for scheme, value, person_id in Identifier.objects.filter(
+        scheme__in=[
+            s for s in SourceSystem.objects.values_list("identifier_scheme", flat=True) if s
+        ]
+    ).values_list("scheme", "value", "person_id"):
+        by_id[(scheme, value)] = person_id
+    if by_id:
+        for pk, scheme, record_id in unmatched.values_list(
+            "pk", "system__identifier_scheme", "record_id"
+        ):
+            person_id = by_id.get((scheme, record_id))
+            if person_id:
+                _attach([pk], person_id, MatchMethod.SYSTEM_ID, 1.0)
+                counts["system_id"] += 1
+    # 2. The engine.
+    frame = _standard_frame()
+    model = LinkageModel.objects.order_by("-version").first()
+    stale = selectors.model_staleness(model, records=len(frame)) if model else []
+    fit = refit or model is None
+    unmatched_ids = {
+        str(pk) for pk in unmatched.filter(person__isnull=True).values_list("pk", flat=True)
+    }
+    run_model = model
+    result = None
+    if unmatched_ids or fit:
+        using = "fitting a model" if fit else f"model v{model.version}"
+        say(f"Scoring {len(frame):,} people and records ({using})")
+        result = link(
+            frame,
+            thresholds=thresholds,
+            model=None if fit else model.model_json,
+        )
+        if fit:
+            run_model = linkage_model_store(
+                model_json=result.model_json, fitted=result.trained, records=len(frame), label=label
+            )
+            stale = []
+    run = MatchRun.objects.create(
+        model=run_model,
+        run_by=user,
+        run_by_label=label,
+        started_at=timezone.now(),
+        upper=thresholds.upper,
+        lower=thresholds.lower,
+        stale_reasons=stale,
+    )
+    if result is not None and unmatched_ids:
+        _resolve(run, result, unmatched_ids, counts, thresholds, say)
+    run.counts = counts
+    run.status = RunStatus.SUCCEEDED
+    run.finished_at = timezone.now()
+    run.save()
+    record(
+        action="linkage.match_run.completed",
+        obj=run,
+        actor=user,
+        details={"model": run_model.version, "counts": counts, "stale": stale, "run_by": label},
+    )
+    return run
+
+
+def _resolve(run, result, unmatched_ids: set[str], counts: dict, thresholds, say) -> None:
+    import math
+
+    from cshub.people.models import Identifier
+
+    from .engine import level_labels
+    from .models import MatchCandidate
+
+    labels = level_labels(run.model.model_json)
+    lam = float(run.model.model_json.get("probability_two_random_records_match", 0.0001))
+    prior = round(math.log2(lam / (1 - lam)), 3)
+    owner = {
+        str(pk): (str(person) if person else None)
+        for pk, person in SourceRecord.objects.values_list("pk", "person_id")
+    }
+    kept_apart = set()
+    for kind, rec, person, other in MatchCandidate.objects.filter(
+        status=CandidateStatus.KEPT_APART
+    ).values_list("kind", "record_id", "person_id", "other_person_id"):
+        if kind == CandidateKind.RECORD:
+            kept_apart.add((str(rec), str(person)))
+        else:
+            kept_apart.add(tuple(sorted((str(person), str(other)))))
+    open_people = {
+        tuple(sorted((str(a), str(b))))
+        for a, b in MatchCandidate.objects.filter(
+            status__in=OPEN_STATUSES, kind=CandidateKind.PEOPLE
+        ).values_list("person_id", "other_person_id")
+    }
+
+    def side(ident: str) -> tuple[str, str]:
+        kind, pk = ident[0], ident[2:]
+        if kind == "p":
+            return "person", pk
+        if pk in unmatched_ids:
+            return "record", pk
+        person = owner.get(pk)
+        return ("person", person) if person else ("other", pk)
+
+    per_record: dict[str, dict[str, _Pair]] = {}
+    between_records: list[tuple[str, str, _Pair]] = []
+    duplicates: dict[tuple[str, str], tuple[_Pair, str | None, str | None]] = {}
+    columns = list(result.pairs.columns)
+    for values in result.pairs.itertuples(index=False, name=None):
+        row = dict(zip(columns, values, strict=True))
+        a_kind, a = side(row["left_id"])
+        b_kind, b = side(row["right_id"])
+        if "other" in (a_kind, b_kind):
+            continue  # a record waiting in review, or matched elsewhere since
+        fields, weight = _field_weights(row, labels, prior)
+        compared_a = row["left_id"][2:] if row["left_id"][0] == "s" else None
+        compared_b = row["right_id"][2:] if row["right_id"][0] == "s" else None
+        pair = _Pair(
+            probability=float(row["match_probability"]),
+            method=row["method"],
+            twins=bool(row["twins"]),
+            decision=row["decision"],
+            fields=fields,
+            weight=weight,
+            compared=None,
+        )
+        if a_kind == "person" and b_kind == "person":
+            key = tuple(sorted((a, b)))
+            if (
+                a != b
+                and pair.probability >= thresholds.upper
+                and not pair.twins
+                and key not in kept_apart
+                and key not in open_people
+            ):
+                best = duplicates.get(key)
+                if best is None or best[0].probability < pair.probability:
+                    ca, cb = (compared_a, compared_b) if key == (a, b) else (compared_b, compared_a)
+                    duplicates[key] = (pair, ca, cb)
+            continue
+        if a_kind == "record" and b_kind == "record":
+            between_records.append((a, b, pair))
+            continue
+        rec, person, compared = (a, b, compared_b) if a_kind == "record" else (b, a, compared_a)
+        if (rec, person) in kept_apart:
+            continue
+        pair.compared = compared
+        best = per_record.setdefault(rec, {}).get(person)
+        if best is None or best.probability < pair.probability:
+            per_record[rec][person] = pair
+
+    say(f"Deciding {len(unmatched_ids):,} records")
+    candidates = []
+
+    def candidate(**kw):
+        pair = kw.pop("pair")
+        candidates.append(
+            MatchCandidate(
+                run=run,
+                match_probability=min(max(pair.probability, 0.0), 1.0),
+                match_weight=pair.weight,
+                method=pair.method,
+                likely_twins=pair.twins,
+                fields=pair.fields,
+                **kw,
+            )
+        )
+
+    pool = []
+    for rec in sorted(unmatched_ids):
+        people = per_record.get(rec, {})
+        upper = [p for p, pair in people.items() if pair.probability >= thresholds.upper]
+        if len(upper) == 1 and people[upper[0]].decision == "link":
+            pair = people[upper[0]]
+            method = _METHODS.get(pair.method, MatchMethod.PROBABILISTIC)
+            _attach([rec], upper[0], method, pair.probability)
+            counts["deterministic" if method != MatchMethod.PROBABILISTIC else "probabilistic"] += 1
+            continue
+        if people:
+            for person, pair in people.items():
+                if len(upper) > 1:
+                    reason = REASON_AMBIGUOUS
+                elif pair.twins:
+                    reason = REASON_TWINS
+                elif pair.method == "contradicted_identifier":
+                    reason = REASON_CONTRADICTED
+                else:
+                    reason = REASON_BETWEEN
+                candidate(
+                    pair=pair,
+                    kind=CandidateKind.RECORD,
+                    record_id=rec,
+                    person_id=person,
+                    compared_record_id=pair.compared,
+                    reason=reason,
+                )
+            counts["review"] += 1
+            continue
+        pool.append(rec)
+
+    # New people: unmatched records linked to each other are one person.
+    parent = {rec: rec for rec in pool}
+
+    def find(x):
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b, pair in between_records:
+        if a in parent and b in parent and pair.decision == "link":
+            parent[find(a)] = find(b)
+    groups: dict[str, list[str]] = {}
+    for rec in pool:
+        groups.setdefault(find(rec), []).append(rec)
+    held = set(Identifier.objects.values_list("scheme", "value"))
+    records = SourceRecord.objects.in_bulk(pool)
+    best_link = {}
+    for a, b, pair in between_records:
+        if a in parent and b in parent and pair.decision == "link":
+            for x in (a, b):
+                if x not in best_link or best_link[x].probability < pair.probability:
+                    best_link[x] = pair
+    made = {}
+    say(f"Making {len(groups):,} new people")
+    for members in groups.values():
+        members.sort(key=lambda r: (-_completeness(records[_uuid(r)]), r))
+        seed = records[_uuid(members[0])]
+        person = _person_from_record(seed, held)
+        counts["new_people"] += 1
+        _attach([members[0]], person.pk, MatchMethod.NEW_PERSON, None)
+        for rec in members[1:]:
+            _add_identifiers(person, records[_uuid(rec)], held)
+            pair = best_link[rec]
+            method = _METHODS.get(pair.method, MatchMethod.PROBABILISTIC)
+            _attach([rec], person.pk, method, pair.probability)
+        for rec in members:
+            made[rec] = str(person.pk)
+    for a, b, pair in between_records:
+        pa, pb = made.get(a), made.get(b)
+        if not pa or not pb or pa == pb:
+            continue
+        key = tuple(sorted((pa, pb)))
+        if key in open_people:
+            continue
+        open_people.add(key)
+        ca, cb = (a, b) if key == (pa, pb) else (b, a)
+        candidate(
+            pair=pair,
+            kind=CandidateKind.PEOPLE,
+            person_id=key[0],
+            other_person_id=key[1],
+            compared_record_id=ca,
+            other_compared_record_id=cb,
+            reason=REASON_TWINS if pair.twins else REASON_BETWEEN,
+        )
+        counts["duplicate_people"] += 1
+    for (a, b), (pair, ca, cb) in duplicates.items():
+        candidate(
+            pair=pair,
+            kind=CandidateKind.PEOPLE,
+            person_id=a,
+            other_person_id=b,
+            compared_record_id=ca,
+            other_compared_record_id=cb,
+            reason=REASON_DUPLICATE,
+        )
+        counts["duplicate_people"] += 1
+    MatchCandidate.objects.bulk_create(candidates, batch_size=BATCH)
+
+
+def _uuid(text: str):
+    import uuid
+
+    return uuid.UUID(text)
+
+
+def _completeness(rec: SourceRecord) -> int:
+    return sum(
+        bool(v)
+        for v in (
+            rec.given_name, rec.family_name, rec.date_of_birth, rec.postcode, rec.address,
+            rec.nhs_number, rec.upn, rec.sex != Sex.NOT_KNOWN,
+        )
+    )  # fmt: skip
+
+
+# --- the data steward's decisions ---------------------------------------------------------------
+
+# What a new person made by "keep apart" may hold for the decision to be undone: only what
+# making them created (their identifiers and address) and the record itself.
+_MADE_WITH_PERSON = ("people.Identifier", "people.Address", "linkage.SourceRecord")
+_MATCH_FIELDS = ("person", "match_method", "match_probability")
+
+
+def _lock_candidate(candidate):
+    from .models import MatchCandidate
+
+    return MatchCandidate.objects.select_for_update().select_related("record").get(pk=candidate.pk)
+
+
+@transaction.atomic
+def match_decide(*, actor, candidate, decision: str, note: str = "", keep=None):
+    """Record a steward's decision on a candidate and carry it out.
+
+    Record pairs: "link" joins the record to the person; "keep_apart" leaves it out, and when no
+    other candidate for the record is open it becomes a new person; "defer" puts it to the back
+    of the queue. People pairs: "link" merges the two (`keep` says which record stays; default
+    the first). A decision on a pair already decided (a form posted twice) is refused."""
+    from django.core.exceptions import ValidationError
+
+    from cshub.people.models import Identifier
+    from cshub.people.services import person_merge
+
+    from .choices import Decision
+    from .models import MatchCandidate, MatchDecision
+
+    if decision not in Decision.values:
+        raise ValidationError({"decision": "Choose link, keep apart or defer."})
+    candidate = _lock_candidate(candidate)
+    if not candidate.is_open:
+        raise ValidationError("This pair has already been decided: see its history below.")
+    if decision == Decision.DEFER and candidate.status == CandidateStatus.DEFERRED:
+        raise ValidationError("This pair is already deferred.")
+    note = (note or "").strip()
+    made = merge = None
+    previous = candidate.status
+    if candidate.kind == CandidateKind.RECORD:
+        rec = SourceRecord.objects.select_for_update().get(pk=candidate.record_id)
+        if rec.person_id is not None and decision != Decision.DEFER:
+            raise ValidationError("This record has been matched since: nothing was changed.")
+        if decision == Decision.LINK:
+            rec.person_id = candidate.person_id
+            rec.match_method = MatchMethod.MANUAL
+            rec.match_probability = candidate.match_probability
+            rec.save(update_fields=[*_MATCH_FIELDS, "updated_at"])
+            MatchCandidate.objects.filter(record=rec, status__in=OPEN_STATUSES).exclude(
+                pk=candidate.pk
+            ).update(status=CandidateStatus.SUPERSEDED, updated_at=timezone.now())
+        elif decision == Decision.KEEP_APART:
+            others_open = (
+                MatchCandidate.objects.filter(record=rec, status__in=OPEN_STATUSES)
+                .exclude(pk=candidate.pk)
+                .exists()
+            )
+            if not others_open:
+                made = _person_from_record(
+                    rec, set(Identifier.objects.values_list("scheme", "value"))
+                )
+                rec.person = made
+                rec.match_method = MatchMethod.NEW_PERSON
+                rec.match_probability = None
+                rec.save(
+                    update_fields=["person", "match_method", "match_probability", "updated_at"]
+                )
+    elif decision == Decision.LINK:
+        from cshub.access.policy import as_uuid
+
+        keep_id = as_uuid(getattr(keep, "pk", keep)) if keep else candidate.person_id
+        pair = {candidate.person_id, candidate.other_person_id}
+        if keep_id not in pair:
+            raise ValidationError({"keep": "Keep one of the two records."})
+        absorbed_id = (pair - {keep_id}).pop()
+        from cshub.people.models import Person
+
+        merge = person_merge(
+            actor=actor,
+            kept=Person.objects.get(pk=keep_id),
+            absorbed=Person.objects.get(pk=absorbed_id),
+            reason="Linked in data steward review" + (f": {note}" if note else ""),
+        )
+    candidate.status = {
+        Decision.LINK: CandidateStatus.LINKED,
+        Decision.KEEP_APART: CandidateStatus.KEPT_APART,
+        Decision.DEFER: CandidateStatus.DEFERRED,
+    }[decision]
+    candidate.save(update_fields=["status", "updated_at"])
+    decided = MatchDecision.objects.create(
+        candidate=candidate,
+        decision=decision,
+        note=note,
+        decided_by=actor,
+        decided_at=timezone.now(),
+        previous_status=previous,
+        created_person=made,
+        merge=merge,
+    )
+    record(
+        action="linkage.candidate.decided",
+        obj=candidate,
+        person_id=candidate.person_id,
+        actor=actor,
+        reason=note,
+        details={
+            "decision": decision,
+            "kind": candidate.kind,
+            "probability": round(candidate.match_probability, 4),
+            "record": str(candidate.record_id) if candidate.record_id else None,
+            "other_person": str(candidate.other_person_id) if candidate.other_person_id else None,
+            "new_person": str(made.pk) if made else None,
+            "merge": str(merge.pk) if merge else None,
+        },
+    )
+    return decided
+
+
+@transaction.atomic
+def match_decision_undo(*, actor, decision):
+    """Undo the newest decision on a candidate: the record leaves the person it was linked to
+    (or the new person made for it is removed), a merge is split, and the pair is open again.
+    Refused, changing nothing, when what the decision did has changed since."""
+    from django.core.exceptions import ValidationError
+
+    from cshub.people.models import Address, Identifier, Person
+    from cshub.people.selectors import person_holdings
+    from cshub.people.services import person_split
+
+    from .choices import Decision
+    from .models import MatchCandidate, MatchDecision
+
+    candidate = _lock_candidate(decision.candidate)
+    decision = MatchDecision.objects.select_for_update().get(pk=decision.pk)
+    latest = candidate.decisions.filter(undone_at__isnull=True).order_by("-decided_at").first()
+    if decision.undone_at is not None or latest is None or latest.pk != decision.pk:
+        raise ValidationError("Only the newest decision on a pair can be undone, and only once.")
+    if candidate.kind == CandidateKind.RECORD and decision.decision != Decision.DEFER:
+        rec = SourceRecord.objects.select_for_update().get(pk=candidate.record_id)
+        if decision.decision == Decision.LINK:
+            if rec.person_id != candidate.person_id or rec.match_method != MatchMethod.MANUAL:
+                raise ValidationError("The record has been moved since: nothing was changed.")
+            MatchCandidate.objects.filter(record=rec, status=CandidateStatus.SUPERSEDED).update(
+                status=CandidateStatus.PENDING, updated_at=timezone.now()
+            )
+        elif decision.created_person_id:
+            made = Person.objects.select_for_update().get(pk=decision.created_person_id)
+            extra = {
+                k: v
+                for k, v in person_holdings(made, ignore=_MADE_WITH_PERSON[:2]).items()
+                if not (k == "linkage.SourceRecord" and v == 1)
+            }
+            if rec.person_id != made.pk or extra or made.merged_into_id:
+                raise ValidationError(
+                    f"The new person made for this record ({made.full_name}) now holds more "
+                    "than this record: nothing was changed. Merge or split the people instead."
+                )
+        rec.person = None
+        rec.match_method = MatchMethod.UNMATCHED
+        rec.match_probability = None
+        rec.save(update_fields=[*_MATCH_FIELDS, "updated_at"])
+        if decision.decision == Decision.KEEP_APART and decision.created_person_id:
+            Identifier.objects.filter(person_id=decision.created_person_id).delete()
+            Address.objects.filter(person_id=decision.created_person_id).delete()
+            Person.objects.filter(pk=decision.created_person_id).delete()
+    elif decision.decision == Decision.LINK and decision.merge_id:
+        person_split(actor=actor, merge=decision.merge, reason="Undoing a data steward's link")
+    candidate.status = decision.previous_status
+    candidate.save(update_fields=["status", "updated_at"])
+    decision.undone_at = timezone.now()
+    decision.undone_by = actor
+    decision.save(update_fields=["undone_at", "undone_by", "updated_at"])
+    record(
+        action="linkage.candidate.decision_undone",
+        obj=candidate,
+        person_id=candidate.person_id,
+        actor=actor,
+        details={"decision": decision.decision, "decided_at": decision.decided_at.isoformat()},
+    )
+    return decision

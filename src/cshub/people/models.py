@@ -68,6 +68,15 @@ class Person(BaseModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Set when this record was merged into another (a retired duplicate): "
+        "everything it held moved there; splitting the merge moves it back",
+    )
 
     class Meta:
         ordering = ["family_name", "given_name"]
@@ -400,3 +409,53 @@ class Allocation(models.Model):
     @property
     def is_current(self) -> bool:
         return self.ended_on is None
+
+
+class PersonMerge(BaseModel):
+    """Two records found to be one person: everything `absorbed` held moved to `kept`.
+
+    `moved` is the ledger that makes the merge undoable: every row that was repointed, as
+    {"model": "app_label.ModelName", "field": "person", "pk": "..."}. `left` lists rows that could
+    not move because `kept` already holds the same fact (e.g. both records named on one contact,
+    or a relationship between the two records): they stay on the retired record, unchanged.
+    `absorbed_state` holds the fields the merge changed on the records themselves, so a split
+    restores them exactly.
+    """
+
+    kept = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="merges_kept")
+    absorbed = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="merges_absorbed")
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField()
+    moved = models.JSONField(default=list, blank=True)
+    left = models.JSONField(default=list, blank=True)
+    absorbed_state = models.JSONField(default=dict, blank=True)
+    split_at = models.DateTimeField(null=True, blank=True)
+    split_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    split_reason = models.TextField(blank=True)
+    split_report = models.JSONField(
+        default=dict, blank=True, help_text="What a split moved back, and what had changed since."
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kept=F("absorbed")), name="person_merge_two_records"
+            ),
+            models.UniqueConstraint(
+                fields=["absorbed"],
+                condition=Q(split_at__isnull=True),
+                name="person_merge_absorbed_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.absorbed} merged into {self.kept}"
+
+    @property
+    def is_split(self) -> bool:
+        return self.split_at is not None

@@ -199,3 +199,38 @@ def linked_people(person: Person, among: QuerySet[Person], *, children_only: boo
     if children_only:
         people = people.exclude(date_of_birth__lte=adult_born_on_or_before(timezone.localdate()))
     return list(people.order_by("family_name", "given_name"))
+
+
+# --- what refers to a person (merges, and whether a record holds anything) ---------------------
+
+
+def person_references() -> list[tuple[type, str]]:
+    """Every (model, foreign key) that points at a person, in every installed app, found from the
+    app registry (so `people` imports no workflow app, and a new app's records follow a merge
+    without anyone remembering to add them). The merge ledger, `merged_into` and fields a model
+    names in `PERSON_MERGE_KEEPS` (history, such as who a decision created) are excluded."""
+    from django.apps import apps
+
+    from .models import PersonMerge
+
+    found = []
+    for model in apps.get_models(include_auto_created=True):
+        if model in (PersonMerge, Person):
+            continue
+        for field in model._meta.concrete_fields:
+            keeps = getattr(model, "PERSON_MERGE_KEEPS", ())
+            if field.is_relation and field.related_model is Person and field.name not in keeps:
+                found.append((model, field.name))
+    return sorted(found, key=lambda mf: (mf[0]._meta.label, mf[1]))
+
+
+def person_holdings(person: Person, *, ignore: tuple[str, ...] = ()) -> dict[str, int]:
+    """{"app_label.Model": rows} naming this person, over every app; `ignore` skips models."""
+    held = {}
+    for model, field in person_references():
+        if model._meta.label in ignore:
+            continue
+        n = model._base_manager.filter(**{field: person}).count()
+        if n:
+            held[model._meta.label] = held.get(model._meta.label, 0) + n
+    return held

@@ -7,11 +7,13 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from cshub.audit.services import record
 from cshub.core.vocab import AllocationRole, CaseStatus, DatePrecision, Ethnicity, Sex
 
-from .models import Allocation, Case, CaseHarm, Identifier, Person
+from .models import Alias, Allocation, Case, CaseHarm, Identifier, Person, PersonMerge
+from .selectors import person_references
 
 
 def _identifier_build(*, person: Person, scheme: str, value: str) -> Identifier:
@@ -176,3 +178,210 @@ def case_allocate(
         details={"team": team.code, "role": role},
     )
     return allocation
+
+
+# --- merging two records of one person, and splitting them again -------------------------------
+
+# The person's own fields a merge fills on the kept record when it has none (never overwrites).
+_FILLED_FIELDS = ("middle_names", "preferred_name", "gender_identity", "school_id")
+_NOT_KNOWN = {"sex": Sex.NOT_KNOWN, "ethnicity": Ethnicity.NOT_OBTAINED}
+
+
+def _move_rows(model, field: str, pks: list, to: Person) -> tuple[list, list]:
+    """Repoint rows to `to`; a row that cannot move (it would duplicate a fact `to` holds, or a
+    relationship would join `to` to itself) stays where it is. Returns (moved, left)."""
+    manager = model._base_manager
+    try:
+        with transaction.atomic():
+            manager.filter(pk__in=pks).update(**{field: to})
+        return pks, []
+    except IntegrityError:
+        pass
+    moved, left = [], []
+    for pk in pks:
+        try:
+            with transaction.atomic():
+                manager.filter(pk=pk).update(**{field: to})
+            moved.append(pk)
+        except IntegrityError:
+            left.append(pk)
+    return moved, left
+
+
+def _ref(model, field: str, pk) -> dict:
+    return {"model": model._meta.label, "field": field, "pk": str(pk)}
+
+
+def merge_counts(ledger: list[dict]) -> dict[str, int]:
+    """{verbose name plural: rows} for a ledger, for pages and audit details."""
+    from django.apps import apps
+
+    counts: dict[str, int] = {}
+    for entry in ledger:
+        model = apps.get_model(entry["model"])
+        name = str(model._meta.verbose_name_plural)
+        counts[name] = counts.get(name, 0) + 1
+    return dict(sorted(counts.items()))
+
+
+@transaction.atomic
+def person_merge(*, actor, kept: Person, absorbed: Person, reason: str) -> PersonMerge:
+    """Merge `absorbed` into `kept`: every record that named `absorbed` (cases, contacts,
+    assessments, episodes, panel items, source records, relationships... in every app) now names
+    `kept`. Nothing is deleted: the absorbed record is retired (`merged_into`), keeps the rows
+    that could not move, and `person_split` undoes it all from the ledger."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why these are the same person."})
+    locked = {
+        p.pk: p for p in Person.objects.select_for_update().filter(pk__in=[kept.pk, absorbed.pk])
+    }
+    if kept.pk == absorbed.pk or len(locked) != 2:
+        raise ValidationError("Choose two different people to merge.")
+    kept, absorbed = locked[kept.pk], locked[absorbed.pk]
+    for person in (kept, absorbed):
+        if person.merged_into_id:
+            raise ValidationError(
+                f"{person.full_name} was already merged into another record: "
+                "merge with that record instead."
+            )
+    moved, left = [], []
+    for model, field in person_references():
+        pks = list(model._base_manager.filter(**{field: absorbed}).values_list("pk", flat=True))
+        if not pks:
+            continue
+        done, stayed = _move_rows(model, field, pks, kept)
+        moved += [_ref(model, field, pk) for pk in done]
+        left += [_ref(model, field, pk) for pk in stayed]
+    kept_before = {}
+    if absorbed.is_restricted and not kept.is_restricted:
+        kept_before["is_restricted"] = False
+        kept.is_restricted = True  # the stricter of the two: a sealed record stays sealed
+    if kept.date_of_birth is None and absorbed.date_of_birth is not None:
+        kept_before["date_of_birth"] = None
+        kept_before["date_of_birth_precision"] = kept.date_of_birth_precision
+        kept.date_of_birth = absorbed.date_of_birth
+        kept.date_of_birth_precision = absorbed.date_of_birth_precision
+    for name, unknown in _NOT_KNOWN.items():
+        if getattr(kept, name) == unknown and getattr(absorbed, name) != unknown:
+            kept_before[name] = unknown
+            setattr(kept, name, getattr(absorbed, name))
+    for name in _FILLED_FIELDS:
+        if not getattr(kept, name) and getattr(absorbed, name):
+            kept_before[name] = getattr(kept, name)
+            setattr(kept, name, getattr(absorbed, name))
+    created_alias = None
+    if (absorbed.given_name, absorbed.family_name) != (kept.given_name, kept.family_name):
+        created_alias = Alias.objects.create(
+            person=kept,
+            kind=Alias.Kind.ALIAS,
+            given_name=absorbed.given_name,
+            family_name=absorbed.family_name,
+        )
+    kept.save()
+    absorbed.merged_into = kept
+    absorbed.save(update_fields=["merged_into", "updated_at"])
+    merge = PersonMerge(
+        kept=kept,
+        absorbed=absorbed,
+        merged_by=actor,
+        reason=reason,
+        moved=moved,
+        left=left,
+        absorbed_state={
+            "kept_before": {k: (str(v) if v is not None else None) for k, v in kept_before.items()},
+            "kept_after": {
+                k: (str(getattr(kept, k)) if getattr(kept, k) is not None else None)
+                for k in kept_before
+            },
+            "alias_created": created_alias.pk if created_alias else None,
+        },
+    )
+    merge.full_clean()
+    merge.save()
+    details = {"merge": str(merge.pk), "moved": merge_counts(moved), "left": len(left)}
+    for person_id, other in ((kept.pk, {"absorbed": str(absorbed.pk)}),
+                             (absorbed.pk, {"kept": str(kept.pk)})):  # fmt: skip
+        record(
+            action="people.person.merged",
+            actor=actor,
+            obj=merge,
+            person_id=person_id,
+            reason=reason,
+            details={**details, **other},
+        )
+    return merge
+
+
+def _restore(name: str, value: str | None):
+    if value is None:
+        return None
+    field = Person._meta.get_field(name.removesuffix("_id"))
+    return (field.target_field if field.is_relation else field).to_python(value)
+
+
+@transaction.atomic
+def person_split(*, actor, merge: PersonMerge, reason: str) -> PersonMerge:
+    """Undo a merge from its ledger: every row it moved goes back to the absorbed record, the
+    kept record's filled-in fields are restored (unless changed since), the absorbed record
+    returns to use. Rows added to the kept record after the merge stay with it."""
+    from django.apps import apps
+
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why these are two people."})
+    merge = PersonMerge.objects.select_for_update().get(pk=merge.pk)
+    if merge.is_split:
+        raise ValidationError("This merge has already been split.")
+    kept = Person.objects.select_for_update().get(pk=merge.kept_id)
+    absorbed = Person.objects.select_for_update().get(pk=merge.absorbed_id)
+    if kept.merged_into_id:
+        raise ValidationError(
+            f"{kept.full_name} has since been merged into another record: split that merge first."
+        )
+    moved_back, gone = 0, []
+    for entry in merge.moved:
+        model = apps.get_model(entry["model"])
+        n = model._base_manager.filter(pk=entry["pk"], **{entry["field"]: kept}).update(
+            **{entry["field"]: absorbed}
+        )
+        if n:
+            moved_back += 1
+        else:
+            gone.append(entry)
+    state = merge.absorbed_state or {}
+    restored, kept_changed = [], []
+    for name, before in (state.get("kept_before") or {}).items():
+        now = getattr(kept, name)
+        after = (state.get("kept_after") or {}).get(name)
+        if (str(now) if now is not None else None) == after:
+            setattr(kept, name, _restore(name, before))
+            restored.append(name)
+        else:
+            kept_changed.append(name)
+    if state.get("alias_created"):
+        Alias.objects.filter(pk=state["alias_created"], person=kept).delete()
+    kept.save()
+    absorbed.merged_into = None
+    absorbed.save(update_fields=["merged_into", "updated_at"])
+    merge.split_at = timezone.now()
+    merge.split_by = actor
+    merge.split_reason = reason
+    merge.split_report = {
+        "moved_back": moved_back,
+        "not_found": gone,
+        "restored": restored,
+        "changed_since": kept_changed,
+    }
+    merge.save()
+    details = {"merge": str(merge.pk), "moved_back": moved_back, "not_found": len(gone)}
+    for person_id in (kept.pk, absorbed.pk):  # one row on each record's history
+        record(
+            action="people.person.split",
+            actor=actor,
+            obj=merge,
+            person_id=person_id,
+            reason=reason,
+            details=details,
+        )
+    return merge

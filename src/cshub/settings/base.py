@@ -261,6 +261,13 @@ CSHUB_PANEL_ACCESS_DAYS = env.int("CSHUB_PANEL_ACCESS_DAYS", default=30)
 # automatically, one between the two goes to the data stewards' review, one below is a new person.
 CSHUB_LINKAGE_UPPER = env.float("CSHUB_LINKAGE_UPPER", default=0.95)
 CSHUB_LINKAGE_LOWER = env.float("CSHUB_LINKAGE_LOWER", default=0.50)
+# The stored matching model is stale (fit it again: `cshub match-records --refit`) when it is
+# older than this many days, or when the records have grown or shrunk by more than this share
+# since it was fitted, or when the engine's comparisons have changed since.
+CSHUB_LINKAGE_MODEL_MAX_AGE_DAYS = env.int("CSHUB_LINKAGE_MODEL_MAX_AGE_DAYS", default=180)
+CSHUB_LINKAGE_MODEL_DRIFT = env.float("CSHUB_LINKAGE_MODEL_DRIFT", default=0.5)
+# Days after a merge during which data stewards may open both people's records (to split it).
+CSHUB_LINKAGE_STEWARD_DAYS = env.int("CSHUB_LINKAGE_STEWARD_DAYS", default=30)
 
 # The police API (Django REST Framework; docs/api.md). Only agency tokens, no sessions: a browser
 # session can never call it, so it needs no CSRF exemption beyond DRF's own for token auth.
