@@ -298,3 +298,30 @@ def test_a_sealed_person_in_a_pair_is_withheld(queue, steward_client):
     pair.refresh_from_db()
     assert pair.status == CandidateStatus.PENDING
     assert NHS  # the fixture module's synthetic numbers stay in use
+
+
+def test_the_queue_page_makes_the_same_queries_for_more_pairs(queue, steward_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert steward_client.get(reverse("linkage:review")).status_code == 200
+        return len(queries)
+
+    before = count()
+    template = queue["twins"]
+    for n in range(5):
+        extra = person(f"Extra{n}", "Twinfield", "2012-03-03")
+        MatchCandidate.objects.create(
+            kind=CandidateKind.RECORD,
+            run=template.run,
+            record=template.record,
+            person=extra,
+            match_probability=0.7,
+            match_weight=1.2,
+            method="probabilistic",
+            reason="test",
+            fields=template.fields,
+        )
+    assert count() == before

@@ -865,7 +865,7 @@ _MATCH_FIELDS = ("person", "match_method", "match_probability")
 def _lock_candidate(candidate):
     from .models import MatchCandidate
 
-    return MatchCandidate.objects.select_for_update().select_related("record").get(pk=candidate.pk)
+    return MatchCandidate.objects.select_for_update().get(pk=candidate.pk)
 
 
 @transaction.atomic

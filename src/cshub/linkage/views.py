@@ -223,10 +223,18 @@ def _comparison(pair, left, right) -> tuple[list[dict], list[dict]]:
     return [a, b], rows
 
 
+FIELD_LABELS = {"prior": "Starting point", **dict(_COMPARED_ROWS)}
+
+
 def _field_rows(candidate) -> list[dict]:
     scale = max([abs(f["weight"]) for f in candidate.fields] + [1.0])
     return [
-        {**f, "width": min(10, round(10 * abs(f["weight"]) / scale)), "up": f["weight"] >= 0}
+        {
+            **f,
+            "label": FIELD_LABELS.get(f["field"], f["field"]),
+            "width": min(10, round(10 * abs(f["weight"]) / scale)),
+            "up": f["weight"] >= 0,
+        }
         for f in candidate.fields
     ]
 
