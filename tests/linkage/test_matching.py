@@ -181,3 +181,19 @@ def test_staleness_says_why(world):
     model.fingerprint = selectors.engine_fingerprint()
     model.fitted = False
     assert any("enough to fit" in r for r in selectors.model_staleness(model, records=5000))
+
+
+def test_the_command_reports_counts_and_a_stale_model(world):
+    from django.core.management import call_command
+
+    out, err = io.StringIO(), io.StringIO()
+    call_command("match-records", stdout=out, stderr=err)
+    assert "Matched with model v1: 7 record(s) to match" in out.getvalue()
+    assert "1 by the system's own id, 1 by NHS number or UPN" in out.getvalue()
+    assert "stale" not in err.getvalue()
+    LinkageModel.objects.update(trained_at=timezone.now() - dt.timedelta(days=400))
+    out, err = io.StringIO(), io.StringIO()
+    call_command("match-records", stdout=out, stderr=err)
+    assert "The model is stale: run `cshub match-records --refit`" in err.getvalue()
+    call_command("match-records", "--refit", stdout=out, stderr=io.StringIO())
+    assert LinkageModel.objects.count() == 2

@@ -325,3 +325,23 @@ def test_the_queue_page_makes_the_same_queries_for_more_pairs(queue, steward_cli
             fields=template.fields,
         )
     assert count() == before
+
+
+def test_decisions_export_as_labels_without_personal_data(queue, steward_client, tmp_path):
+    import csv
+
+    from django.core.management import call_command
+
+    pair = queue["twins"]
+    steward_client.post(reverse("linkage:candidate", args=[pair.id]), {"decision": "keep_apart"})
+    out = tmp_path / "labels.csv"
+    call_command("linkage-labels", "--out", str(out))
+    rows = list(csv.DictReader(out.open()))
+    assert len(rows) == 1
+    row = rows[0]
+    assert row["same_person"] == "0" and row["likely_twins"] == "1"
+    assert row["date_of_birth_level"] == "exact"
+    text = out.read_text()
+    for personal in ("Sam", "Alex", "Twinfield", "2012", "S70"):
+        assert personal not in text.split("\n", 1)[1].replace(row["decided_at"], ""), personal
+    assert AuditEvent.objects.filter(action="linkage.labels.exported").exists()

@@ -542,6 +542,17 @@ def _attach(rec_ids: list, person_id, method: str, probability: float | None) ->
     )
 
 
+def _one_run_at_a_time() -> None:
+    """Two runs at once would each make a new person for the same record. SQLite's transactions
+    here are immediate (one writer); PostgreSQL takes a transaction-scoped advisory lock, so a
+    second run waits for the first to commit and then finds the records matched."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext('cshub.linkage.matching_run'))")
+
+
 @transaction.atomic
 def matching_run(*, actor, refit: bool = False, progress: Callable[[str], None] | None = None):
     """Match every unmatched source record (see the comment above). Returns the `MatchRun`.
@@ -556,6 +567,7 @@ def matching_run(*, actor, refit: bool = False, progress: Callable[[str], None] 
     from .models import LinkageModel, MatchCandidate, MatchRun
 
     say = progress or (lambda _text: None)
+    _one_run_at_a_time()
     user, label = _label(actor)
     thresholds = _thresholds()
     counts = dict.fromkeys(
