@@ -8,7 +8,9 @@ searches for that child's family name and saves PNGs to docs/screenshots/: sign-
 search.png (a search with results), profile.png (the child's profile, cropped to the 1280x1600
 viewport) and missing-queue.png (the worker's missing queue); then signs in as the MACE chair
 (--chair) for panels-queue.png (the panels queue) and mace-pack.png (the agenda and minutes pack
-of the latest MACE meeting with approved minutes). Uses Debian's chromium; never
+of the latest MACE meeting with approved minutes); then as the data steward (--steward) for
+linkage-review.png (the review queue) and linkage-pair.png (a likely-twins pair side by side with
+its field weights). Uses Debian's chromium; never
 `playwright install`.
 
 Only ever point this at a demo server: the screenshots are published.
@@ -48,6 +50,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--name", default="", help="who to search for (default: a child on the caseload)"
     )
     parser.add_argument("--chair", default="mace.chair", help="the panel chair to sign in as")
+    parser.add_argument("--steward", default="data.steward", help="the data steward")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     return parser.parse_args(argv)
 
@@ -83,6 +86,21 @@ def panels(page: Page, base_url: str, out: Path) -> None:
     expect(page.get_by_role("heading", level=1)).to_contain_text("agenda and minutes")
     page.set_viewport_size({"width": WIDTH, "height": PROFILE_HEIGHT})
     page.screenshot(path=str(out / "mace-pack.png"))
+    page.set_viewport_size({"width": WIDTH, "height": SHORT_HEIGHT})
+
+
+def linkage(page: Page, base_url: str, out: Path) -> None:
+    """The steward's review queue, then the first likely-twins pair in it."""
+    page.goto(f"{base_url}/linkage/review/")
+    expect(page.get_by_role("heading", level=1, name="Review queue")).to_be_visible()
+    page.screenshot(path=str(out / "linkage-review.png"))
+    rows = page.locator("main table tbody tr", has_text="Likely twins")
+    if not rows.count():
+        raise SystemExit("no likely-twins pair in the review queue: is the demo seeded?")
+    rows.first.get_by_role("link").click()
+    expect(page.get_by_role("table", name="Side by side")).to_be_visible()
+    page.set_viewport_size({"width": WIDTH, "height": PROFILE_HEIGHT})
+    page.screenshot(path=str(out / "linkage-pair.png"))
     page.set_viewport_size({"width": WIDTH, "height": SHORT_HEIGHT})
 
 
@@ -153,9 +171,19 @@ def take(args: argparse.Namespace) -> list[Path]:
         sign_in(page, base_url, args.chair, args.password)
         panels(page, base_url, out)
         context.close()
+
+        context = browser.new_context(
+            viewport={"width": WIDTH, "height": SHORT_HEIGHT}, locale="en-GB"
+        )
+        context.set_default_timeout(20_000)
+        page = context.new_page()
+        sign_in(page, base_url, args.steward, args.password)
+        linkage(page, base_url, out)
+        context.close()
         browser.close()
     names = ("sign-in.png", "search.png", "profile.png", "missing-queue.png")
-    return [out / n for n in (*names, "panels-queue.png", "mace-pack.png")]
+    more = ("panels-queue.png", "mace-pack.png", "linkage-review.png", "linkage-pair.png")
+    return [out / n for n in (*names, *more)]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -159,3 +159,20 @@ def test_bad_merges_and_splits_are_refused_and_change_nothing(cypf_worker):
     assert (
         apps.get_model("people", "PersonMerge").objects.filter(split_at__isnull=True).count() == 0
     )
+
+
+def test_who_viewed_the_kept_record_includes_the_merged_one(cypf_worker, client):
+    from django.urls import reverse
+
+    from cshub.audit.services import record
+    from tests.security.conftest import signed_in
+
+    kept, dup = factories.PersonFactory(), factories.PersonFactory()
+    record(action="people.person.viewed", actor=cypf_worker, person=dup)
+    person_merge(actor=cypf_worker, kept=kept, absorbed=dup, reason="Same child")
+    dpo_team = factories.TeamFactory()
+    dpo = factories.MembershipFactory(team=dpo_team, role="data_protection_officer").user
+    response = signed_in(dpo).get(reverse("audit:person_log", args=[kept.pk]))
+    assert response.status_code == 200
+    person_ids = {str(e.person_id) for e in response.context["page"].object_list}
+    assert str(dup.pk) in person_ids

@@ -13,6 +13,7 @@ from .models import AuditEvent
 class AuditFilter:
     username: str = ""
     person_id: str = ""
+    merged_person_ids: tuple[str, ...] = ()  # records merged into person_id: their history too
     action: str = ""
     outcome: str = ""
     date_from: date | None = None
@@ -28,7 +29,7 @@ def audit_events(*, filters: AuditFilter) -> QuerySet[AuditEvent]:
     if filters.username:
         qs = qs.filter(actor_username=filters.username)
     if filters.person_id:
-        qs = qs.filter(person_id=filters.person_id)
+        qs = qs.filter(person_id__in=[filters.person_id, *filters.merged_person_ids])
     if filters.action:
         qs = qs.filter(action__startswith=filters.action)
     if filters.outcome:

@@ -40,6 +40,26 @@ def _filters_for_audit(filters: AuditFilter) -> dict:
     return {k: str(v) for k, v in filters.__dict__.items() if v}
 
 
+def _merged_into(person) -> tuple[str, ...]:
+    """Records merged into this person (and into those, and so on), while the merge stands: who
+    viewed them is part of who viewed this child."""
+    from cshub.people.models import PersonMerge
+
+    found: list[str] = []
+    frontier = [person.pk]
+    while frontier:
+        absorbed = list(
+            PersonMerge.objects.filter(kept_id__in=frontier, split_at__isnull=True).values_list(
+                "absorbed_id", flat=True
+            )
+        )
+        found += [str(pk) for pk in absorbed if str(pk) not in found]
+        frontier = [pk for pk in absorbed if str(pk) != str(person.pk)][:100]
+        if len(found) > 1000:
+            break
+    return tuple(found)
+
+
 @require_GET
 def person_log(request: HttpRequest, person_id) -> HttpResponse:
     """'Who has viewed this record': managers who may see the person, and the DPO."""
@@ -52,6 +72,7 @@ def person_log(request: HttpRequest, person_id) -> HttpResponse:
     filters = AuditFilter(
         username=base.username,
         person_id=str(person.pk),
+        merged_person_ids=_merged_into(person),
         date_from=base.date_from,
         date_to=base.date_to,
     )
