@@ -25,3 +25,6 @@ class DemoConfig(AppConfig):
         from . import seed_panels
 
         extensions.register(seed_panels.EXTENSION)
+        from . import seed_linkage
+
+        extensions.register(seed_linkage.EXTENSION)
