@@ -197,3 +197,26 @@ def test_the_command_reports_counts_and_a_stale_model(world):
     assert "The model is stale: run `cshub match-records --refit`" in err.getvalue()
     call_command("match-records", "--refit", stdout=out, stderr=io.StringIO())
     assert LinkageModel.objects.count() == 2
+
+
+def test_a_new_person_is_placed_like_the_known_addresses_at_their_postcode(world):
+    from decimal import Decimal
+
+    from cshub.core.models import Ward
+
+    ward = Ward.objects.order_by("code").first()
+    assert ward is not None  # the borough's wards come with the migrations
+    neighbour = person("Ellis", "Nextdoor", "1980-01-01")
+    Address.objects.create(
+        person=neighbour,
+        line1="5 Far Lane",
+        postcode="S72 9ZZ",
+        ward=ward,
+        latitude=Decimal("53.55"),
+        longitude=Decimal("-1.48"),
+    )
+    matching_run(actor="command:test")
+    home = rec("synergy", "5004").person.addresses.get()
+    assert (home.line1, home.ward, home.latitude) == ("3 Far Lane", ward, Decimal("53.55"))
+    tamsin = rec("mosaic", "MOS1003").person.addresses.get()
+    assert tamsin.ward is None  # no known address at that postcode: nothing invented

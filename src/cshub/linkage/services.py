@@ -512,9 +512,28 @@ def _person_from_record(rec: SourceRecord, held: set[tuple[str, str]]):
     _add_identifiers(person, rec, held)
     if rec.address or rec.postcode:
         Address.objects.create(
-            person=person, line1=(rec.address or rec.postcode)[:200], postcode=rec.postcode[:8]
+            person=person,
+            line1=(rec.address or rec.postcode)[:200],
+            postcode=rec.postcode[:8],
+            **_place_of(rec.postcode),
         )
     return person
+
+
+def _place_of(postcode: str) -> dict:
+    """The ward, town and map point of a postcode, from the partnership's own addresses there
+    (as an address lookup would give), so a new person is on the map and in area counts; none
+    when no address with that postcode is known."""
+    from cshub.people.models import Address
+
+    if not postcode:
+        return {}
+    return (
+        Address.objects.filter(postcode=postcode[:8], ward__isnull=False)
+        .order_by("id")
+        .values("ward_id", "latitude", "longitude", "town")
+        .first()
+    ) or {}
 
 
 def _add_identifiers(person, rec: SourceRecord, held: set[tuple[str, str]]) -> None:
