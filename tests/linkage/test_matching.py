@@ -220,3 +220,24 @@ def test_a_new_person_is_placed_like_the_known_addresses_at_their_postcode(world
     assert (home.line1, home.ward, home.latitude) == ("3 Far Lane", ward, Decimal("53.55"))
     tamsin = rec("mosaic", "MOS1003").person.addresses.get()
     assert tamsin.ward is None  # no known address at that postcode: nothing invented
+
+
+def test_family_at_one_home_is_not_one_person():
+    """A father and son with the same name at one address, and a brother whose record has no
+    date of birth: the home and family name they share must not make them one person."""
+    dad = person("Daniel", "Wilkinsworth", "1986-03-21", address="8 Long Row", postcode="S70 6AA")
+    load(
+        "mosaic",
+        SOCIAL,
+        [
+            # the son: Danny, same family name and home, born 2012
+            "MOS2001,Danny,,Wilkinsworth,,2012-12-27,M,8 Long Row,S70 6AA,,,,no,no,cin",
+            # his brother, on a record with no date of birth
+            "MOS2002,Kyle,,Wilkinsworth,,,M,8 Long Row,S70 6AA,,,,no,no,none",
+        ],
+    )
+    run = matching_run(actor="command:test")
+    son, brother = rec("mosaic", "MOS2001"), rec("mosaic", "MOS2002")
+    assert son.person_id and son.person_id != dad.pk
+    assert brother.person_id and brother.person_id not in (dad.pk, son.person_id)
+    assert run.counts["new_people"] == 2 and not MatchCandidate.objects.exists()

@@ -466,6 +466,32 @@ def _field_weights(row, labels: dict, prior: float) -> tuple[list[dict], float]:
     return fields, math.log2(p / (1 - p))
 
 
+NO_FACTS = (None, None)
+
+
+def _facts(frame) -> dict[str, tuple[str | None, str | None]]:
+    """{row id: (given name in lower case, date of birth)} for the veto below."""
+    given = frame["given_name"].map(lambda v: v.strip().lower() if isinstance(v, str) else None)
+    return dict(
+        zip(frame["record_id"], zip(given, frame["date_of_birth"], strict=True), strict=True)
+    )
+
+
+def _vetoed(a: tuple, b: tuple) -> bool:
+    """Two rows that cannot be one person whatever else they share (a home, a family name):
+    dates of birth both known and more than a typo or a day/month swap apart (a parent and a
+    child, siblings), or, with a date of birth missing, given names both known and not alike
+    (brothers at one address). A shared home counts heavily in the model; this keeps families
+    from being called one person. Deterministic identifier matches are not vetoed here (the
+    engine's contradiction rule covers them)."""
+    from .engine import _dob_close, _given_alike
+
+    (given_a, dob_a), (given_b, dob_b) = a, b
+    if dob_a and dob_b:
+        return not _dob_close(dob_a, dob_b)
+    return not _given_alike(given_a, given_b)
+
+
 @dataclass
 class _Pair:
     probability: float
@@ -475,6 +501,7 @@ class _Pair:
     fields: list
     weight: float
     compared: str | None  # the other side's "s:<uuid>", or None for the person's own row
+    vetoed: bool = False
 
 
 def linkage_model_store(*, model_json: dict, fitted: bool, records: int, label: str):
@@ -649,7 +676,7 @@ def matching_run(*, actor, refit: bool = False, progress: Callable[[str], None] 
         stale_reasons=stale,
     )
     if result is not None and unmatched_ids:
-        _resolve(run, result, unmatched_ids, counts, thresholds, say)
+        _resolve(run, result, unmatched_ids, counts, thresholds, say, _facts(frame))
     run.counts = counts
     run.status = RunStatus.SUCCEEDED
     run.finished_at = timezone.now()
@@ -663,7 +690,7 @@ def matching_run(*, actor, refit: bool = False, progress: Callable[[str], None] 
     return run
 
 
-def _resolve(run, result, unmatched_ids: set[str], counts: dict, thresholds, say) -> None:
+def _resolve(run, result, unmatched_ids, counts, thresholds, say, facts) -> None:
     import math
 
     from cshub.people.models import Identifier
@@ -705,6 +732,10 @@ def _resolve(run, result, unmatched_ids: set[str], counts: dict, thresholds, say
     per_record: dict[str, dict[str, _Pair]] = {}
     between_records: list[tuple[str, str, _Pair]] = []
     duplicates: dict[tuple[str, str], tuple[_Pair, str | None, str | None]] = {}
+
+    def fact(ident: str) -> tuple:
+        return facts.get(ident, NO_FACTS)
+
     columns = list(result.pairs.columns)
     for values in result.pairs.itertuples(index=False, name=None):
         row = dict(zip(columns, values, strict=True))
@@ -724,12 +755,23 @@ def _resolve(run, result, unmatched_ids: set[str], counts: dict, thresholds, say
             weight=weight,
             compared=None,
         )
+        if not row["method"].startswith("deterministic"):
+            # the rows compared, and the people's own details where a side is a person
+            golden = [f"p:{x}" for x, kind in ((a, a_kind), (b, b_kind)) if kind == "person"]
+            checks = [(row["left_id"], row["right_id"])]
+            if len(golden) == 2:
+                checks.append((golden[0], golden[1]))
+            elif len(golden) == 1:
+                record_row = row["left_id"] if a_kind == "record" else row["right_id"]
+                checks.append((record_row, golden[0]))
+            pair.vetoed = any(_vetoed(fact(x), fact(y)) for x, y in checks)
         if a_kind == "person" and b_kind == "person":
             key = tuple(sorted((a, b)))
             if (
                 a != b
                 and pair.probability >= thresholds.upper
                 and not pair.twins
+                and not pair.vetoed
                 and key not in kept_apart
                 and key not in open_people
             ):
@@ -768,7 +810,8 @@ def _resolve(run, result, unmatched_ids: set[str], counts: dict, thresholds, say
 
     pool = []
     for rec in sorted(unmatched_ids):
-        people = per_record.get(rec, {})
+        # a person the record cannot be (see `_vetoed`) is no candidate for it
+        people = {p: pair for p, pair in per_record.get(rec, {}).items() if not pair.vetoed}
         upper = [p for p, pair in people.items() if pair.probability >= thresholds.upper]
         if len(upper) == 1 and people[upper[0]].decision == "link":
             pair = people[upper[0]]
@@ -807,6 +850,7 @@ def _resolve(run, result, unmatched_ids: set[str], counts: dict, thresholds, say
             x = parent[x]
         return x
 
+    between_records = [(a, b, pair) for a, b, pair in between_records if not pair.vetoed]
     for a, b, pair in between_records:
         if a in parent and b in parent and pair.decision == "link":
             parent[find(a)] = find(b)
