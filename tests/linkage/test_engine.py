@@ -78,6 +78,23 @@ def test_siblings_at_one_address_are_kept_apart():
     assert not {("s1", "s2"), ("s2", "s3")} & _pairs(result)
 
 
+def test_a_rare_one_keystroke_variant_is_a_typo_not_a_twin():
+    a = {"given_name": "melinda", "date_of_birth": "1996-11-27", "postcode": "S702AB"}
+    typo = a | {"given_name": "melind"}
+    assert likely_twins(a, typo)  # without the files' name counts: held back, as before
+    assert not likely_twins(a, typo, {"melinda": 12, "melind": 1})  # a tenth as often
+    assert not likely_twins(a, typo, {"melinda": 3, "melind": 1})  # once beside 3 or more
+    assert likely_twins(a, typo, {"melinda": 2, "melind": 1})
+    # Two spellings in use are two names: twins Sophie and Sophia, Kacper and Kasper.
+    sophie, sophia = a | {"given_name": "sophie"}, a | {"given_name": "sophia"}
+    assert likely_twins(sophie, sophia, {"sophie": 31, "sophia": 16})
+    kacper, kasper = a | {"given_name": "kacper"}, a | {"given_name": "kasper"}
+    assert likely_twins(kacper, kasper, {"kacper": 13, "kasper": 2})
+    # More than one keystroke apart: never taken for a typo, however rare.
+    jack, jake = a | {"given_name": "jack"}, a | {"given_name": "jake"}
+    assert likely_twins(jack, jake, {"jack": 100, "jake": 1})
+
+
 def test_likely_twins_rule():
     a = {"given_name": "jack", "date_of_birth": "2012-06-10", "address": "4 mill lane"}
     assert likely_twins(a, a | {"given_name": "jake"})
@@ -287,12 +304,13 @@ def test_twins_and_contradictions_column_wise_agree_with_the_rules():
     pairs = pd.DataFrame(
         [(a, b) for a in ids for b in ids if a != b], columns=["left_id", "right_id"]
     )
-    twins = engine._twins(pairs, prepared, prepared)
-    expected = [
-        likely_twins(records[a], records[b])
-        for a, b in zip(pairs["left_id"], pairs["right_id"], strict=True)
-    ]
-    assert list(twins) == expected and 0 < sum(expected) < len(expected)
+    for counts in (None, engine.given_name_counts(prepared), {"jack": 9, "jake": 1}):
+        twins = engine._twins(pairs, prepared, prepared, counts)
+        expected = [
+            likely_twins(records[a], records[b], counts)
+            for a, b in zip(pairs["left_id"], pairs["right_id"], strict=True)
+        ]
+        assert list(twins) == expected and 0 < sum(expected) < len(expected)
     lrec = pairs[["left_id"]].merge(prepared, left_on="left_id", right_on="record_id")
     rrec = pairs[["right_id"]].merge(prepared, left_on="right_id", right_on="record_id")
     contradicted = engine._contradicted(lrec, rrec)
@@ -301,3 +319,15 @@ def test_twins_and_contradictions_column_wise_agree_with_the_rules():
         for a, b in zip(pairs["left_id"], pairs["right_id"], strict=True)
     ]
     assert list(contradicted) == expected and 0 < sum(expected) < len(expected)
+
+
+def test_sibling_like_pairs_are_those_whose_names_and_dates_both_disagree():
+    rows = [
+        person("s1", "Ellie", "Marsh", "2010-05-01", address="9 Oak Road"),
+        person("s2", "Ruby", "Marsh", "2012-08-19", address="9 Oak Road"),  # a sister
+        person("s3", "Elly", "Marsh", "2012-08-19", address="9 Oak Road"),  # names alike
+        person("s4", "Ruby", "Marsh", "2010-05-10", address="9 Oak Road"),  # a date typo
+    ]
+    prepared = engine.prepare(frame(rows))
+    pairs = pd.DataFrame({"left_id": ["s1", "s1", "s2"], "right_id": ["s2", "s3", "s4"]})
+    assert list(engine._sibling_like(pairs, prepared, prepared)) == [True, False, False]
