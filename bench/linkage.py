@@ -1,5 +1,6 @@
-"""Linkage benchmarks: the cshub engine against a plain Splink baseline, run in the same process
-on the same data. Results go to bench/results/<date>-<host>-linkage-<HHMM>.json.
+"""Linkage benchmarks: the cshub engine against a plain Splink baseline on the same data, in the
+same run (each engine in its own fresh process, one after the other). Results go to
+bench/results/<date>-<host>-linkage-<HHMMSS>.json.
 
     .venv/bin/python bench/linkage.py [--people 5000] [--dedupe-records 0] [--skip-febrl]
         [--skip-uk] [--sweep]
@@ -109,16 +110,24 @@ SWEEP = (0.5, 0.8, 0.9, 0.95, 0.99)
 
 def threshold_sweep(left, right, truth) -> dict:
     """Precision and recall of the pairs the engine would link automatically at each upper
-    threshold (twins and contradicted identifiers held back as in production), and of the pairs
-    it would send to review or link at each lower threshold: what the two settings trade."""
+    threshold (twins, sibling-like pairs and contradicted identifiers held back, as in
+    production), and of the pairs it would send to review or link at each lower threshold: what
+    the two settings trade."""
+    from cshub.linkage import engine
     from cshub.linkage.engine import Thresholds, link
 
     scored = link(left, right, thresholds=Thresholds(upper=0.99, lower=min(SWEEP))).pairs
+    lp = engine.prepare(left)
+    sibling_like = engine._sibling_like(
+        scored, lp, engine.prepare(right) if right is not None else lp
+    )
+    scored = scored.assign(sibling_like=sibling_like & engine.HOLD_SIBLING_LIKE)
     dedupe = right is None
     out = {}
     for t in SWEEP:
         at = scored[scored["match_probability"] >= t]
-        held = at["twins"] & (at["method"] == "probabilistic") | (
+        probabilistic = at["method"] == "probabilistic"
+        held = (at["twins"] | at["sibling_like"]) & probabilistic | (
             at["method"] == "contradicted_identifier"
         )
         linked = {
@@ -286,7 +295,7 @@ def main(argv=None) -> int:
             _key(a, b, True) for g in groups.values() for i, a in enumerate(g) for b in g[i + 1 :]
         }
         results["dedupe"] = compare("dedupe", records, None, truth_pairs)
-    stamp = time.strftime("%H%M")
+    stamp = time.strftime("%H%M%S")  # two runs in one minute must not overwrite each other
     out = ROOT / "results" / f"{results['date']}-{platform.node()}-linkage-{stamp}.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(results, indent=2) + "\n")
