@@ -14,7 +14,9 @@ Two stages, on the "standard person" columns (`STANDARD_COLUMNS`):
 
 Each pair gets a match probability; `decide` turns it into link / review / new person with the
 two thresholds (settings). Likely twins (same date of birth and address or postcode, different
-given names) never link automatically: they go to review, however high the probability.
+given names; a rare one-keystroke variant of a common name counts as a typo, not another name)
+never link automatically: they go to review, however high the probability. So do
+sibling-like pairs (given names not alike and dates of birth more than a typo apart).
 
 Pure pandas + DuckDB: no Django models here, so analysts can use it on files
 (`cshub link-files`) and the benchmarks can run it in-process. Splink's other backends (Spark)
