@@ -41,8 +41,9 @@ people (benchmark boroughs) the extracts are imported and left unmatched, for
 Deterministic: one stream (`borough.stream("linkage")`), rows read in id order. The services
 give their rows random UUIDs and stamp them with the time; while this extension runs, the keys of
 the rows they make are drawn from the stream and the clock reads the demo's own times
-(`_Deterministic`). Splink's model is fitted here the way the engine fits it, but with a seeded
-sample on one DuckDB thread, and stored before the run, which then scores with it.
+(`_Deterministic`). Splink's model is fitted by the service the command uses
+(`linkage_model_fit`), with a seed (rows in id order, a seeded sample on one DuckDB thread), and
+stored before the run, which then scores with it.
 """
 
 from __future__ import annotations
@@ -830,33 +831,6 @@ def _nickname(rng, given: str) -> str:
 # --- the model, the run and the decisions ---------------------------------------------------------
 
 
-def _fit_model(rng) -> None:
-    """Fit and store the model as the engine would (`engine._train`), but reproducibly: a seeded
-    sample for the u probabilities, on one DuckDB thread, rows in id order."""
-    import duckdb
-    from splink import DuckDBAPI, Linker, block_on
-
-    from cshub.linkage import engine
-
-    frame = engine.prepare(linkage._standard_frame()).sort_values("record_id")
-    frame = frame.reset_index(drop=True)
-    connection = duckdb.connect()
-    connection.execute("SET threads TO 1")
-    linker = Linker([frame], engine.settings("dedupe_only"), db_api=DuckDBAPI(connection))
-    n = len(frame)
-    fitted = n >= engine.MIN_RECORDS_TO_TRAIN
-    if fitted:
-        training = linker.training
-        training.estimate_probability_two_random_records_match(
-            [block_on("given_name", "family_name", "date_of_birth")], recall=0.7
-        )
-        training.estimate_u_using_random_sampling(max_pairs=min(5e6, n * 500), seed=SEED)
-    model_json = linker.misc.save_model_to_json()
-    connection.close()
-    model_json["linker_uid"] = rng.uuid().hex[:8]  # Splink names each linker at random
-    linkage.linkage_model_store(model_json=model_json, fitted=fitted, records=n, label=ACTOR)
-
-
 def _decide(job: _Linkage, clock: _Clock) -> None:
     """The steward's afternoon, on pairs whose truth the extension knows: keep a wrong twin apart
     and link the record to the right one, then defer another pair; the rest stay open."""
@@ -950,26 +924,11 @@ def _run(job: _Linkage, clock: _Clock) -> None:
         if Person.objects.count() > MATCH_PEOPLE_LIMIT:
             return
         clock.at = _local(day, 6, 45)
-        _fit_model(job.rng)
+        # fitted as the engine fits, with a seed so the same borough gives the same model
+        linkage.linkage_model_fit(actor=ACTOR, seed=SEED)
         clock.at = _local(day, 6, 50)
         linkage.matching_run(actor=ACTOR)
         _decide(job, clock)
-        _place_new_addresses()
-
-
-def _place_new_addresses() -> None:
-    """The people matching made have an address line and postcode only; give each its ward and
-    a point from the borough's own addresses with that postcode, as an address lookup would."""
-    new = Address.objects.filter(ward__isnull=True).exclude(postcode="").order_by("id")
-    for address in new:
-        known = (
-            Address.objects.filter(postcode=address.postcode, ward__isnull=False)
-            .order_by("id")
-            .values("ward_id", "latitude", "longitude", "town")
-            .first()
-        )
-        if known:
-            Address.objects.filter(pk=address.pk).update(**known)
 
 
 def _named(text: str, name: str) -> io.StringIO:

@@ -428,7 +428,32 @@ def _linker(frames: list[pd.DataFrame], link_type: str):
     return Linker(frames, settings(link_type), db_api=DuckDBAPI())
 
 
-def _train(linker, n_records: int) -> bool:
+def fit(records: pd.DataFrame, *, seed: int | None = None) -> tuple[dict, bool]:
+    """Fit the model to one set of standard person rows (as a dedupe) and return Splink's model
+    JSON and whether it was fitted (False: too few rows, the prior weights are kept). With
+    `seed`, the same rows give the same model: rows in id order, u sampled with that seed on one
+    DuckDB thread, a fixed linker id (the demo borough and tests rely on it)."""
+    from splink import DuckDBAPI, Linker
+
+    frame = prepare(records)
+    if seed is None:
+        api = DuckDBAPI()
+    else:
+        import duckdb
+
+        frame = frame.sort_values("record_id", kind="stable").reset_index(drop=True)
+        connection = duckdb.connect()
+        connection.execute("SET threads TO 1")
+        api = DuckDBAPI(connection)
+    linker = Linker([frame], settings("dedupe_only"), db_api=api)
+    fitted = _train(linker, len(frame), seed=seed)
+    model = linker.misc.save_model_to_json()
+    if seed is not None:
+        model["linker_uid"] = f"seed{seed}"
+    return model, fitted
+
+
+def _train(linker, n_records: int, *, seed: int | None = None) -> bool:
     """Fit the model without labels; False (priors kept) when there is too little data."""
     from splink import block_on
 
@@ -438,7 +463,7 @@ def _train(linker, n_records: int) -> bool:
     training.estimate_probability_two_random_records_match(
         [block_on("given_name", "family_name", "date_of_birth")], recall=0.7
     )
-    training.estimate_u_using_random_sampling(max_pairs=min(5e6, n_records * 500))
+    training.estimate_u_using_random_sampling(max_pairs=min(5e6, n_records * 500), seed=seed)
     if TRAIN_M_BY_NAME_BLOCK:
         try:
             training.estimate_parameters_using_expectation_maximisation(

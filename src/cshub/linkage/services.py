@@ -520,6 +520,26 @@ def linkage_model_store(*, model_json: dict, fitted: bool, records: int, label: 
     )
 
 
+def linkage_model_fit(*, actor, frame=None, seed: int | None = None):
+    """Fit the matching model to every person and source record and store it as the next
+    version. `seed` makes it reproducible (the demo borough)."""
+    from .engine import fit
+
+    _, label = _label(actor)
+    frame = _standard_frame() if frame is None else frame
+    model_json, fitted = fit(frame, seed=seed)
+    stored = linkage_model_store(
+        model_json=model_json, fitted=fitted, records=len(frame), label=label
+    )
+    record(
+        action="linkage.model.fitted",
+        obj=stored,
+        actor=_label(actor)[0],
+        details={"version": stored.version, "fitted": fitted, "records": len(frame)},
+    )
+    return stored
+
+
 def _person_from_record(rec: SourceRecord, held: set[tuple[str, str]]):
     """A new person from one source record, with its identifiers (those no one holds yet) and
     address. Not bulk: each is validated like any other person."""
@@ -652,20 +672,14 @@ def matching_run(*, actor, refit: bool = False, progress: Callable[[str], None] 
         str(pk) for pk in unmatched.filter(person__isnull=True).values_list("pk", flat=True)
     }
     run_model = model
+    if fit:
+        say(f"Fitting a model to {len(frame):,} people and records")
+        run_model = linkage_model_fit(actor=actor, frame=frame)
+        stale = []
     result = None
-    if unmatched_ids or fit:
-        using = "fitting a model" if fit else f"model v{model.version}"
-        say(f"Scoring {len(frame):,} people and records ({using})")
-        result = link(
-            frame,
-            thresholds=thresholds,
-            model=None if fit else model.model_json,
-        )
-        if fit:
-            run_model = linkage_model_store(
-                model_json=result.model_json, fitted=result.trained, records=len(frame), label=label
-            )
-            stale = []
+    if unmatched_ids:
+        say(f"Scoring {len(frame):,} people and records (model v{run_model.version})")
+        result = link(frame, thresholds=thresholds, model=run_model.model_json)
     run = MatchRun.objects.create(
         model=run_model,
         run_by=user,
