@@ -88,6 +88,8 @@ check-deploy: install
 
 bench: install
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/linkage.py
+	@echo "The million-record dedupe (about 13 minutes, 14 GiB): $(BIN)/python bench/linkage.py --skip-febrl --skip-uk --dedupe-records 1000000"
 
 ## make vendor: refresh the vendored GOV.UK Frontend from the versions pinned in package.json
 vendor: install
