@@ -5,6 +5,7 @@ every request writes audit rows. Everyone else gets a 404 and a "denied" row."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -58,18 +59,12 @@ def home(request: HttpRequest) -> HttpResponse:
             "open_pairs": selectors.review_queue().count(),
             "runs": selectors.match_runs()[:10],
             "labels": selectors.threshold_check(
-                upper=_settings("CSHUB_LINKAGE_UPPER"), lower=_settings("CSHUB_LINKAGE_LOWER")
+                upper=settings.CSHUB_LINKAGE_UPPER, lower=settings.CSHUB_LINKAGE_LOWER
             ),
-            "upper": _settings("CSHUB_LINKAGE_UPPER"),
-            "lower": _settings("CSHUB_LINKAGE_LOWER"),
+            "upper": settings.CSHUB_LINKAGE_UPPER,
+            "lower": settings.CSHUB_LINKAGE_LOWER,
         },
     )
-
-
-def _settings(name: str):
-    from django.conf import settings
-
-    return getattr(settings, name)
 
 
 @require_GET
@@ -141,9 +136,11 @@ def _side(user, person, compared):
     record, or a decided pair's person) is named as restricted."""
     if person is None:
         return None
-    visible = bool(grants_for(user, person.pk))
+    grants = grants_for(user, person.pk)
+    visible = bool(grants)
     return {
         "visible": visible,
+        "grants": ",".join(g.key for g in grants),
         "summary": selectors.person_summary(person) if visible else None,
         "compared": compared,
     }
@@ -189,7 +186,7 @@ def _column(title: str, obj, visible: bool) -> dict:
     return {"title": title, "values": _values(obj) if visible else None}
 
 
-def _describe(rec, person) -> str:
+def _describe(rec) -> str:
     if rec is not None:
         return f"{rec.system.name} record {rec.record_id}"
     return "Their record in cshub"
@@ -197,20 +194,20 @@ def _describe(rec, person) -> str:
 
 def _comparison(pair, left, right) -> tuple[list[dict], list[dict]]:
     if pair.kind == CandidateKind.RECORD:
-        a = _column(_describe(pair.record, None), pair.record, True)
+        a = _column(_describe(pair.record), pair.record, True)
         b = _column(
-            _describe(pair.compared_record, pair.person),
+            _describe(pair.compared_record),
             pair.compared_record or pair.person,
             left["visible"],
         )
     else:
         a = _column(
-            _describe(pair.compared_record, pair.person),
+            _describe(pair.compared_record),
             pair.compared_record or pair.person,
             left["visible"],
         )
         b = _column(
-            _describe(pair.other_compared_record, pair.other_person),
+            _describe(pair.other_compared_record),
             pair.other_compared_record or pair.other_person,
             right["visible"],
         )
@@ -279,9 +276,9 @@ def candidate(request: HttpRequest, candidate_id) -> HttpResponse:
                 return redirect("linkage:candidate", candidate_id=pair.pk)
         record_failed("linkage.candidate.decided", pair, pair.person_id, form.errors)
     else:
-        for person in (pair.person, pair.other_person):
-            if person is not None:
-                record(action=action, obj=pair, person_id=person.pk, relationship="linkage_review")
+        for person, side in ((pair.person, left), (pair.other_person, right)):
+            if person is not None:  # the relationship that let them see it, or none (withheld)
+                record(action=action, obj=pair, person_id=person.pk, relationship=side["grants"])
     columns, rows = _comparison(pair, left, right)
     decisions = list(pair.decisions.all())
     newest = next((d for d in decisions if d.undone_at is None), None)
