@@ -634,6 +634,7 @@ def matching_run(*, actor, refit: bool = False, progress: Callable[[str], None] 
 
     say = progress or (lambda _text: None)
     _one_run_at_a_time()
+    started = timezone.now()
     user, label = _label(actor)
     thresholds = _thresholds()
     counts = dict.fromkeys(
@@ -656,13 +657,22 @@ def matching_run(*, actor, refit: bool = False, progress: Callable[[str], None] 
     ).values_list("scheme", "value", "person_id"):
         by_id[(scheme, value)] = person_id
     if by_id:
-        for pk, scheme, record_id in unmatched.values_list(
-            "pk", "system__identifier_scheme", "record_id"
-        ):
-            person_id = by_id.get((scheme, record_id))
-            if person_id:
-                _attach([pk], person_id, MatchMethod.SYSTEM_ID, 1.0)
-                counts["system_id"] += 1
+        now = timezone.now()
+        joined = [
+            SourceRecord(
+                pk=pk,
+                person_id=by_id[(scheme, record_id)],
+                match_method=MatchMethod.SYSTEM_ID,
+                match_probability=1.0,
+                updated_at=now,
+            )
+            for pk, scheme, record_id in unmatched.values_list(
+                "pk", "system__identifier_scheme", "record_id"
+            )
+            if (scheme, record_id) in by_id
+        ]
+        SourceRecord.objects.bulk_update(joined, [*_MATCH_FIELDS, "updated_at"], batch_size=BATCH)
+        counts["system_id"] = len(joined)
     # 2. The engine.
     frame = _standard_frame()
     model = LinkageModel.objects.order_by("-version").first()
@@ -684,7 +694,7 @@ def matching_run(*, actor, refit: bool = False, progress: Callable[[str], None] 
         model=run_model,
         run_by=user,
         run_by_label=label,
-        started_at=timezone.now(),
+        started_at=started,
         upper=thresholds.upper,
         lower=thresholds.lower,
         stale_reasons=stale,
