@@ -173,7 +173,12 @@ class MatchRun(BaseModel):
     """One pass of matching: unmatched source records joined to people, new people made, and
     uncertain pairs sent to review."""
 
-    model = models.ForeignKey(LinkageModel, on_delete=models.PROTECT, related_name="runs")
+    model = models.ForeignKey(
+        LinkageModel,
+        on_delete=models.PROTECT,
+        related_name="runs",
+        to_field="version",  # a run names the model by its version, not a database counter
+    )
     run_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
