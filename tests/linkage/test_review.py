@@ -345,3 +345,39 @@ def test_decisions_export_as_labels_without_personal_data(queue, steward_client,
     for personal in ("Sam", "Alex", "Twinfield", "2012", "S70"):
         assert personal not in text.split("\n", 1)[1].replace(row["decided_at"], ""), personal
     assert AuditEvent.objects.filter(action="linkage.labels.exported").exists()
+
+
+def test_undo_of_an_unknown_decision_or_by_a_non_steward_is_refused(queue, steward_client, clients):
+    pair = queue["twins"]
+    steward_client.post(reverse("linkage:candidate", args=[pair.id]), {"decision": "defer"})
+    decision = MatchDecision.objects.get(candidate=pair)
+    action = "linkage.candidate.decision_undone"
+    for client, url in (
+        (steward_client, reverse("linkage:decision_undo", args=[uuid.uuid4()])),
+        (clients["dpo"], reverse("linkage:decision_undo", args=[decision.id])),
+        (clients["cypf_worker"], reverse("linkage:decision_undo", args=[decision.id])),
+    ):
+        before = denied(action)
+        assert client.post(url).status_code == 404
+        assert denied(action) == before + 1
+    assert MatchDecision.objects.get(pk=decision.pk).undone_at is None
+    pair.refresh_from_db()
+    assert pair.status == CandidateStatus.DEFERRED
+
+
+def test_a_people_pair_refuses_a_record_to_keep_that_is_not_one_of_the_two(queue, steward_client):
+    pair = MatchCandidate.objects.get(kind=CandidateKind.PEOPLE)
+    url = reverse("linkage:candidate", args=[pair.id])
+    for keep in (str(queue["casey"].pk), "not-a-uuid", ""):
+        response = steward_client.post(url, {"decision": "link", "keep": keep})
+        assert response.status_code == 400, keep
+    assert not PersonMerge.objects.exists()
+    pair.refresh_from_db()
+    assert pair.status == CandidateStatus.PENDING
+
+
+def test_labels_to_an_unwritable_place_fail_clearly(queue, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="Cannot write"):
+        call_command("linkage-labels", "--out", str(tmp_path / "no-such-dir" / "labels.csv"))

@@ -43,12 +43,9 @@ def _roles(user) -> set[str]:
     return set(user.memberships.filter(ended_on__isnull=True).values_list("role", flat=True))
 
 
-def can_view_imports(user) -> bool:
-    return bool(_roles(user) & set(STEWARD_ROLES))
-
-
 def can_view_linkage(user) -> bool:
-    """The review queue, runs and merges (the DPO reads them; stewards act)."""
+    """Every linkage page: imports, the model and runs, the review queue, merges (the DPO reads
+    them; stewards act)."""
     return bool(_roles(user) & set(STEWARD_ROLES))
 
 

@@ -3,6 +3,7 @@ queue, match runs, merges, the steward's decisions as labels, and a person's sou
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from datetime import timedelta
@@ -42,7 +43,10 @@ def model_fingerprint(model_json: dict) -> str:
     return hashlib.sha256(json.dumps(shape, sort_keys=True).encode()).hexdigest()
 
 
+@functools.cache
 def engine_fingerprint() -> str:
+    """The fingerprint of the comparisons and blocking rules in code: fixed for a process, so
+    worked out once (it builds Splink's settings)."""
     from .engine import settings as engine_settings
 
     return model_fingerprint(engine_settings("dedupe_only").get_settings("duckdb").as_dict())

@@ -508,7 +508,7 @@ def linkage_model_store(*, model_json: dict, fitted: bool, records: int, label: 
     from . import selectors
     from .models import LinkageModel
 
-    latest = LinkageModel.objects.order_by("-version").first()
+    latest = selectors.current_model()
     return LinkageModel.objects.create(
         version=(latest.version + 1) if latest else 1,
         model_json=model_json,
@@ -630,7 +630,7 @@ def matching_run(*, actor, refit: bool = False, progress: Callable[[str], None] 
 
     from . import selectors
     from .engine import link
-    from .models import LinkageModel, MatchCandidate, MatchRun
+    from .models import MatchCandidate, MatchRun
 
     say = progress or (lambda _text: None)
     _one_run_at_a_time()
@@ -675,7 +675,7 @@ def matching_run(*, actor, refit: bool = False, progress: Callable[[str], None] 
         counts["system_id"] = len(joined)
     # 2. The engine.
     frame = _standard_frame()
-    model = LinkageModel.objects.order_by("-version").first()
+    model = selectors.current_model()
     stale = selectors.model_staleness(model, records=len(frame)) if model else []
     fit = refit or model is None
     unmatched_ids = {

@@ -37,7 +37,7 @@ def _refuse(action: str, **details):
 
 
 def _steward_or_404(request: HttpRequest, action: str, **details) -> None:
-    if not policy.can_view_imports(request.user):
+    if not policy.can_view_linkage(request.user):
         _refuse(action, **details)
 
 
