@@ -72,7 +72,19 @@ def borough(allocated_case):
         location="uk",
         summary="Synthetic.",
     )
+    from cshub.interventions.services import intervention_start
+
+    intervention = intervention_start(
+        actor=lead.worker,
+        person=allocated_case.person,
+        kind="mentoring",
+        started_on=timezone.localdate() - dt.timedelta(days=7),
+        harm_types=["cce"],
+        case=allocated_case,
+        provider_name="Synthetic mentoring project",
+    )
     return {
+        "intervention": intervention,
         "referral": referral,
         "episode": episode,
         "unmatched": unmatched,
@@ -186,6 +198,13 @@ def _urls(borough) -> dict[str, str]:
         "disruption:place_activity_new": reverse("disruption:place_activity_new", args=[place.id]),
         "disruption:group_activity": reverse("disruption:group_activity", args=[group.id]),
         "disruption:group_activity_new": reverse("disruption:group_activity_new", args=[group.id]),
+        "interventions:ete_new": reverse("interventions:ete_new", args=[person.id]),
+        "interventions:intervention_new": reverse(
+            "interventions:intervention_new", args=[person.id]
+        ),
+        "interventions:intervention_end": reverse(
+            "interventions:intervention_end", args=[borough["intervention"].id]
+        ),
         "panels:home": reverse("panels:home"),
         "panels:meeting_list": reverse("panels:meeting_list"),
         "panels:meeting_new": reverse("panels:meeting_new"),

@@ -15,6 +15,7 @@ urlpatterns = [
     path("missing/", include("cshub.missing.urls")),
     path("nrm/", include("cshub.nrm.urls")),
     path("disruption/", include("cshub.disruption.urls")),
+    path("interventions/", include("cshub.interventions.urls")),
     path("panels/", include("cshub.panels.urls")),
     path("linkage/", include("cshub.linkage.urls")),
     path("audit/", include("cshub.audit.urls")),

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "cshub.missing",
     "cshub.nrm",
     "cshub.disruption",
+    "cshub.interventions",
     "cshub.panels",
     "cshub.linkage",
     "cshub.insights",
