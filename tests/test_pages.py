@@ -205,6 +205,11 @@ def _urls(borough) -> dict[str, str]:
         "interventions:intervention_end": reverse(
             "interventions:intervention_end", args=[borough["intervention"].id]
         ),
+        "workforce:home": reverse("workforce:home"),
+        "workforce:training": reverse("workforce:training"),
+        "workforce:training_new": reverse("workforce:training_new"),
+        "workforce:consultations": reverse("workforce:consultations"),
+        "workforce:consultation_new": reverse("workforce:consultation_new"),
         "panels:home": reverse("panels:home"),
         "panels:meeting_list": reverse("panels:meeting_list"),
         "panels:meeting_new": reverse("panels:meeting_new"),
@@ -279,6 +284,12 @@ ROLE_RESTRICTED = {
     "panels:action",
     "panels:hsb_incident",
     "panels:hsb_intervention_new",
+    # Workforce: managers, and the HSB service for consultations (tests/workforce).
+    "workforce:home",
+    "workforce:training",
+    "workforce:training_new",
+    "workforce:consultations",
+    "workforce:consultation_new",
     # Linkage: data stewards and the DPO (tests/linkage/test_views.py, test_review.py).
     "linkage:home",
     "linkage:imports",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("nrm/", include("cshub.nrm.urls")),
     path("disruption/", include("cshub.disruption.urls")),
     path("interventions/", include("cshub.interventions.urls")),
+    path("workforce/", include("cshub.workforce.urls")),
     path("panels/", include("cshub.panels.urls")),
     path("linkage/", include("cshub.linkage.urls")),
     path("audit/", include("cshub.audit.urls")),
