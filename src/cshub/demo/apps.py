@@ -28,3 +28,7 @@ class DemoConfig(AppConfig):
         from . import seed_linkage
 
         extensions.register(seed_linkage.EXTENSION)
+        from . import seed_interventions
+
+        extensions.register(seed_interventions.INTERVENTIONS_EXTENSION)
+        extensions.register(seed_interventions.WORKFORCE_EXTENSION)
