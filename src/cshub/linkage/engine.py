@@ -10,13 +10,17 @@ Two stages, on the "standard person" columns (`STANDARD_COLUMNS`):
    exactly (with term frequencies, so a rare name counts for more), by nickname root, by
    Jaro-Winkler similarity and by Metaphone; given and family name written the other way round;
    hyphenated surnames; dates of birth exactly, with day and month swapped, with a one-character
-   typo, or in the same year; postcode by unit, sector and district; address by similarity; sex.
+   typo, or in the same year; postcode by unit, sector and district; address by its numbers and
+   street (a neighbour on the same street is not the same home); sex; NHS number and UPN *as
+   given* (valid or not: a mistyped number is still evidence), the same, a slip of one or two
+   characters, or different.
 
 Each pair gets a match probability; `decide` turns it into link / review / new person with the
 two thresholds (settings). Likely twins (same date of birth and address or postcode, different
-given names; a rare one-keystroke variant of a common name counts as a typo, not another name)
-never link automatically: they go to review, however high the probability. So do
-sibling-like pairs (given names not alike and dates of birth more than a typo apart).
+given names; a rare one-keystroke variant of a common name counts as a typo, not another name;
+no NHS number or UPN in common, twins having one each) never link automatically: they go to
+review, however high the probability. So do sibling-like pairs (given names not alike, nor
+written the other way round, and dates of birth more than a typo apart).
 
 Pure pandas + DuckDB: no Django models here, so analysts can use it on files
 (`cshub link-files`) and the benchmarks can run it in-process. Splink's other backends (Spark)
@@ -177,6 +181,47 @@ def _valid_identifiers(series: pd.Series, scheme: str) -> pd.Series:
     return pd.Series(result[codes], index=series.index, dtype=object)
 
 
+# An identifier held by more records than this within one file is a placeholder ("0000000000",
+# a system's "not known" number), not a person's: it takes no part in the probabilistic
+# comparison and never vouches for a pair. So is a value of one repeated character.
+IDENTIFIER_PLACEHOLDER_COUNT = 10
+
+
+def _identifiers_as_given(series: pd.Series) -> pd.Series:
+    """An identifier column as given, for the probabilistic comparison: separators removed, in
+    capitals, *whether or not* it passes the UK check (a mistyped NHS number still says a lot,
+    and so does another country's identifier carried in the column); placeholders dropped."""
+
+    def clean(value):
+        if not isinstance(value, str):
+            return None
+        text = _ID_SEPARATORS.sub("", value).upper()
+        return text if text and len(set(text)) > 1 else None
+
+    out = _map_unique(series, clean)
+    counts = out.value_counts()
+    placeholders = counts.index[counts > IDENTIFIER_PLACEHOLDER_COUNT]
+    if len(placeholders):
+        out = out.where(~out.isin(placeholders), None)
+    return out
+
+
+_HOUSE_NUMBER = re.compile(r"\b\d+[a-z]?\b")
+_ADDRESS_PUNCTUATION = re.compile(r"[\s,./]+")
+
+
+def _address_number(address: str) -> str | None:
+    """The numbers in an address line, in order ("flat 3, 12 high st" -> "3 12"): two records
+    on one street with other numbers are neighbours, not one home."""
+    return " ".join(_HOUSE_NUMBER.findall(address)) or None
+
+
+def _address_street(address: str) -> str | None:
+    """The address line without its numbers or punctuation ("12 high st, hoyland" ->
+    "high st hoyland")."""
+    return _ADDRESS_PUNCTUATION.sub(" ", _HOUSE_NUMBER.sub(" ", address)).strip() or None
+
+
 def _sex(value) -> str | None:
     if isinstance(value, str) and value.strip() and value.strip()[:1].upper() in "MF":
         return value.strip().upper()[:1]
@@ -205,8 +250,12 @@ def prepare(records: pd.DataFrame) -> pd.DataFrame:
         out["postcode"], lambda p: p[:-3] if len(p) > 4 else None
     )
     out["address"] = _map_unique(df["address"], _text)
+    out["address_number"] = _map_unique(out["address"], _address_number)
+    out["address_street"] = _map_unique(out["address"], _address_street)
     out["nhs_number"] = _valid_identifiers(df["nhs_number"], IdentifierScheme.NHS_NUMBER)
     out["upn"] = _valid_identifiers(df["upn"], IdentifierScheme.UPN)
+    out["nhs_number_given"] = _identifiers_as_given(df["nhs_number"])
+    out["upn_given"] = _identifiers_as_given(df["upn"])
     return out
 
 
@@ -235,8 +284,18 @@ def _prepare_by_row(records: pd.DataFrame) -> pd.DataFrame:
     out["postcode_sector"] = out["postcode"].map(lambda p: p[:-2] if p and len(p) > 4 else None)
     out["postcode_district"] = out["postcode"].map(lambda p: p[:-3] if p and len(p) > 4 else None)
     out["address"] = df["address"].map(_text)
+    out["address_number"] = out["address"].map(lambda a: _address_number(a) if a else None)
+    out["address_street"] = out["address"].map(lambda a: _address_street(a) if a else None)
     out["nhs_number"] = df["nhs_number"].map(lambda v: _valid(IdentifierScheme.NHS_NUMBER, v))
     out["upn"] = df["upn"].map(lambda v: _valid(IdentifierScheme.UPN, v))
+    for column in ("nhs_number", "upn"):
+        given = df[column].map(
+            lambda v: _ID_SEPARATORS.sub("", v).upper() if isinstance(v, str) else None
+        )
+        given = given.map(lambda v: v if v and len(set(v)) > 1 else None)
+        counts = given.value_counts()
+        crowded = set(counts.index[counts > IDENTIFIER_PLACEHOLDER_COUNT])
+        out[f"{column}_given"] = given.where(~given.isin(crowded), None)
     return out
 
 
@@ -277,6 +336,66 @@ def _null(column: str):
     return cll.CustomLevel(
         f'"{column}_l" IS NULL OR "{column}_r" IS NULL', label_for_charts="missing"
     ).configure(is_null_level=True)
+
+
+def _exact(column: str):
+    import splink.comparison_level_library as cll
+
+    return cll.ExactMatchLevel(column)
+
+
+def _jw_condition(column: str, threshold: float):
+    import splink.comparison_level_library as cll
+
+    return cll.JaroWinklerLevel(column, threshold)
+
+
+def _either_missing(column: str):
+    import splink.comparison_level_library as cll
+
+    return cll.CustomLevel(f'"{column}_l" IS NULL OR "{column}_r" IS NULL')
+
+
+def _and(label: str, m: float, u: float, *conditions):
+    """A level that needs every condition (Splink composes each backend's SQL)."""
+    import splink.comparison_level_library as cll
+
+    level = cll.And(*conditions) if len(conditions) > 1 else conditions[0]
+    return level.configure(m_probability=m, u_probability=u, label_for_charts=label)
+
+
+def _identifier(name: str, title: str):
+    """An identifier as given (`<name>_given`: valid or not, placeholders dropped): the same,
+    one or two characters apart, or another. Two *valid* identifiers that differ are two people
+    however close they are (twins' NHS numbers are often consecutive, two digits apart): near
+    levels need one of the two to fail the check, i.e. to be a slip. A valid shared identifier
+    is also a deterministic rule (`deterministic_pairs`)."""
+    import splink.comparison_level_library as cll
+
+    column = f"{name}_given"
+
+    def near(distance: int, label: str, m: float, u: float):
+        return _and(
+            label,
+            m,
+            u,
+            _either_missing(name),  # the valid-only column: at least one is not valid
+            # Levenshtein, not Damerau-Levenshtein: five times faster in DuckDB over the
+            # millions of pairs u is sampled from; two neighbours swapped are two edits.
+            cll.LevenshteinLevel(column, distance),
+        )
+
+    return _comparison(
+        name,
+        f"{title} as given: the same, a slip of one or two characters, or another",
+        [
+            _null(column),
+            _level(f"{column}_l = {column}_r", "the same", 0.93, 0.00001),
+            near(1, "one character apart (a slip)", 0.03, 0.00005),
+            near(2, "two characters apart, or two swapped (a slip)", 0.02, 0.0005),
+            _else(0.02, 0.99944),
+        ],
+    )
 
 
 def _else(m: float, u: float):
@@ -370,14 +489,36 @@ def comparisons() -> list:
     )
     address = _comparison(
         "address",
-        "Address: exact or similar",
+        "Address: exact, same number on a similar street, similar, same number, a neighbour",
         [
             _null("address"),
             _level("address_l = address_r", "exact", 0.65, 0.0005),
-            _jw("address", 0.90, "similar", 0.10, 0.003),
-            _else(0.25, 0.9965),
+            _and(
+                "same number, similar street",
+                0.12,
+                0.0005,
+                _exact("address_number"),
+                _jw_condition("address_street", 0.85),
+            ),
+            _and(
+                "similar, a number missing",
+                0.05,
+                0.003,
+                _either_missing("address_number"),
+                _jw_condition("address", 0.90),
+            ),
+            _and("same number, other street", 0.04, 0.02, _exact("address_number")),
+            _and(
+                "same street, another number",
+                0.02,
+                0.003,
+                _jw_condition("address_street", 0.90),
+            ),
+            _else(0.12, 0.974),
         ],
     )
+    nhs_number = _identifier("nhs_number", "NHS number")
+    upn = _identifier("upn", "UPN")
     sex = _comparison(
         "sex",
         "Sex",
@@ -387,7 +528,7 @@ def comparisons() -> list:
             _else(0.03, 0.5),
         ],
     )
-    return [given, family, dob, postcode, address, sex]
+    return [given, family, dob, postcode, address, sex, nhs_number, upn]
 
 
 def blocking_rules() -> list:
@@ -402,8 +543,9 @@ def blocking_rules() -> list:
         # reach (the same precision and recall on both benchmarks) for a fraction of the cost.
         block_on("given_root", "family_metaphone"),
         block_on("given_metaphone", "family_metaphone"),
-        block_on("nhs_number"),
-        block_on("upn"),
+        block_on("nhs_number_given"),
+        block_on("upn_given"),
+        block_on("address_number", "address_street"),
         "l.given_name = r.family_name AND l.family_name = r.given_name",
     ]
 
@@ -501,11 +643,22 @@ def _given_alike(a, b) -> bool:
     return jellyfish.jaro_winkler_similarity(a, b) >= 0.8 or _metaphone(a) == _metaphone(b)
 
 
+def _names_swapped(a_given, a_family, b_given, b_family) -> bool:
+    """One record's given name is the other's family name: names written the other way round."""
+    return bool(a_given and a_given == b_family) or bool(a_family and a_family == b_given)
+
+
 def contradicts(left: dict, right: dict) -> bool:
     """Fields that strongly contradict a shared identifier: dates of birth more than a typo or a
-    swap apart *and* given names not alike (a mistyped NHS number shared by two children)."""
+    swap apart *and* given names not alike, nor written the other way round (a mistyped NHS
+    number shared by two children)."""
     dob_ok = _dob_close(left.get("date_of_birth"), right.get("date_of_birth"))
-    names_ok = _given_alike(left.get("given_name"), right.get("given_name"))
+    names_ok = _given_alike(left.get("given_name"), right.get("given_name")) or _names_swapped(
+        left.get("given_name"),
+        left.get("family_name"),
+        right.get("given_name"),
+        right.get("family_name"),
+    )
     return not dob_ok and not names_ok
 
 
@@ -525,9 +678,21 @@ def _typo_of(a: str, b: str, name_counts) -> bool:
     return rare <= TYPO_SHARE * common or (rare == 1 and common >= TYPO_SINGLETON_BESIDE)
 
 
+def _same_identifier(a, b) -> bool:
+    """The same identifier, or one keystroke apart (one character changed, added, dropped, or
+    two neighbours swapped). Two real NHS numbers, or two real UPNs, are never one keystroke
+    apart: their check digit catches every such slip. So identifiers one keystroke apart are one
+    identifier mistyped, and twins (one each, often consecutive: two digits apart) do not
+    share one."""
+    if not a or not b:
+        return False
+    return a == b or jellyfish.damerau_levenshtein_distance(a, b) == 1
+
+
 def likely_twins(left: dict, right: dict, name_counts=None) -> bool:
-    """Same date of birth and address (or postcode), different given names: the classic false
-    match. Shown as likely twins in review; never linked automatically. `name_counts` (given
+    """Same date of birth and address (or postcode), different given names, and no identifier
+    in common (twins have one each): the classic false match. Shown as likely twins in review;
+    never linked automatically. `name_counts` (given
     name -> how often it occurs in the files): with it, a rare one-keystroke variant of a common
     name is a typo, not a different name (`TYPO_SHARE`)."""
     if not left.get("date_of_birth") or left.get("date_of_birth") != right.get("date_of_birth"):
@@ -542,6 +707,9 @@ def likely_twins(left: dict, right: dict, name_counts=None) -> bool:
         return False  # the same names written the other way round
     if not (a and b) or a == b or root_name(a.split()[0]) == root_name(b.split()[0]):
         return False
+    for column in ("nhs_number_given", "upn_given"):  # twins have an identifier each
+        if _same_identifier(left.get(column), right.get(column)):
+            return False
     return not _typo_of(a, b, name_counts)
 
 
@@ -570,7 +738,12 @@ def _contradicted(left: pd.DataFrame, right: pd.DataFrame) -> np.ndarray:
     if len(suspect):
         a = left["given_name"].to_numpy(dtype=object)[suspect]
         b = right["given_name"].to_numpy(dtype=object)[suspect]
-        out[suspect] = [not _given_alike(x, y) for x, y in zip(a, b, strict=True)]
+        fa = left["family_name"].to_numpy(dtype=object)[suspect]
+        fb = right["family_name"].to_numpy(dtype=object)[suspect]
+        out[suspect] = [
+            not (_given_alike(x, y) or _names_swapped(x, f, y, g))
+            for x, y, f, g in zip(a, b, fa, fb, strict=True)
+        ]
     return out
 
 
@@ -595,7 +768,7 @@ def deterministic_pairs(left: pd.DataFrame, right: pd.DataFrame | None) -> pd.Da
             )
         )
     out = pd.concat(found, ignore_index=True)
-    fields = ["record_id", "date_of_birth", "given_name"]
+    fields = ["record_id", "date_of_birth", "given_name", "family_name"]
     lrec = out[["left_id"]].merge(left[fields], left_on="left_id", right_on="record_id", how="left")
     rrec = out[["right_id"]].merge(
         right[fields], left_on="right_id", right_on="record_id", how="left"
@@ -612,7 +785,7 @@ def deterministic_pairs(left: pd.DataFrame, right: pd.DataFrame | None) -> pd.Da
 def _sibling_like(pairs: pd.DataFrame, left: pd.DataFrame, right: pd.DataFrame) -> np.ndarray:
     """Dates of birth more than a typo or a day/month swap apart *and* given names not alike
     (`contradicts`): what siblings look like. Only the pairs that would link are checked."""
-    fields = ["record_id", "date_of_birth", "given_name"]
+    fields = ["record_id", "date_of_birth", "given_name", "family_name"]
     lrec = pairs[["left_id"]].merge(
         left[fields], left_on="left_id", right_on="record_id", how="left"
     )
@@ -629,7 +802,7 @@ def _twins(
     postcode), both given names present and different (not even the same nickname root), and
     not the same two names written the other way round."""
     fields = ["record_id", "date_of_birth", "address", "postcode", "given_name", "family_name"]
-    fields.append("given_root")
+    fields += ["given_root", "nhs_number_given", "upn_given"]
     lrec = pairs[["left_id"]].merge(
         left[fields], left_on="left_id", right_on="record_id", how="left"
     )
@@ -661,6 +834,10 @@ def _twins(
         & ~(a == b)
         & ~same("given_root")
     )
+    for column in ("nhs_number_given", "upn_given"):  # twins have an identifier each
+        at = np.flatnonzero(twins)
+        ids = zip(col(lrec, column)[at], col(rrec, column)[at], strict=True)
+        twins[at] = [not _same_identifier(x, y) for x, y in ids]
     if name_counts is not None:  # the few candidates: a rare one-keystroke variant is a typo
         at = np.flatnonzero(twins)
         twins[at] = [not _typo_of(x, y, name_counts) for x, y in zip(a[at], b[at], strict=True)]
@@ -687,7 +864,16 @@ class Thresholds:
         return "new"
 
 
-COMPARED = ("given_name", "family_name", "date_of_birth", "postcode", "address", "sex")
+COMPARED = (
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "postcode",
+    "address",
+    "sex",
+    "nhs_number",
+    "upn",
+)
 
 
 @dataclass
