@@ -91,7 +91,7 @@ bench: install
 	$(BIN)/python bench/linkage.py
 	@echo "The million-record dedupe (about 13 minutes, 14 GiB): $(BIN)/python bench/linkage.py --skip-febrl --skip-uk --dedupe-records 1000000"
 
-## make vendor: refresh the vendored GOV.UK Frontend from the versions pinned in package.json
+## make vendor: refresh the vendored front-end packages (GOV.UK Frontend, htmx, Vega) pinned in package.json
 vendor: install
 	$(BIN)/python scripts/vendor_frontend.py
 
