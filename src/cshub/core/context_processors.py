@@ -4,6 +4,10 @@ from cshub.core.vocab import Role, TeamFunction
 
 # Roles that see the "Linkage" menu item (linkage.policy decides what each may do there).
 LINKAGE_ROLES = (Role.DATA_STEWARD, Role.DATA_PROTECTION_OFFICER)
+# Who sees the "Workforce" menu item: managers (their teams' training; the partnership-wide ones
+# all of it) and the HSB service (its consultations); workforce.policy decides the rest, and
+# tests/workforce checks the two agree.
+HSB_SERVICE_ROLES = (Role.PRACTITIONER, Role.MANAGER)
 
 
 def cshub(request):
@@ -19,4 +23,8 @@ def cshub(request):
         "demo_mode": settings.CSHUB_DEMO_MODE,
         "nav_front_door": any(f == TeamFunction.FRONT_DOOR for f, _ in current),
         "nav_linkage": any(r in LINKAGE_ROLES for _, r in current),
+        "nav_workforce": any(
+            r == Role.MANAGER or (f == TeamFunction.HSB_SERVICE and r in HSB_SERVICE_ROLES)
+            for f, r in current
+        ),
     }

@@ -25,10 +25,10 @@ class DemoConfig(AppConfig):
         from . import seed_panels
 
         extensions.register(seed_panels.EXTENSION)
-        from . import seed_linkage
-
-        extensions.register(seed_linkage.EXTENSION)
         from . import seed_interventions
 
         extensions.register(seed_interventions.INTERVENTIONS_EXTENSION)
         extensions.register(seed_interventions.WORKFORCE_EXTENSION)
+        from . import seed_linkage
+
+        extensions.register(seed_linkage.EXTENSION)
