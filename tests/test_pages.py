@@ -223,6 +223,9 @@ def _urls(borough) -> dict[str, str]:
         "linkage:decision_undo": reverse("linkage:decision_undo", args=[ANY_ID]),
         "linkage:merges": reverse("linkage:merges"),
         "linkage:merge": reverse("linkage:merge", args=[ANY_ID]),
+        "insights:dashboard": reverse("insights:dashboard"),
+        "insights:kpi": reverse("insights:kpi", args=["nrm_referrals"]),
+        "insights:records": reverse("insights:records", args=["nrm_referrals"]),
         **{
             f"panels:{name}": reverse(f"panels:{name}", args=[ANY_ID])
             for name in (
@@ -298,6 +301,10 @@ ROLE_RESTRICTED = {
     "linkage:candidate",
     "linkage:merges",
     "linkage:merge",
+    # KPIs: managers, analysts and panel chairs (tests/insights/test_views.py).
+    "insights:dashboard",
+    "insights:kpi",
+    "insights:records",
 }
 
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("workforce/", include("cshub.workforce.urls")),
     path("panels/", include("cshub.panels.urls")),
     path("linkage/", include("cshub.linkage.urls")),
+    path("insights/", include("cshub.insights.urls")),
     path("audit/", include("cshub.audit.urls")),
     path("api/v1/", include("cshub.api_urls")),
     path("admin/", admin.site.urls),

@@ -166,6 +166,8 @@ def test_kpis_count_adults_disrupted_and_charged(borough, adult):
     _record(borough, other, kind="arrest", outcome="nfa", children=[])
     _record(borough, other, kind="arrest", outcome="charged", occurred_on=dt.date(2026, 4, 2))
     march = dt.date(2026, 3, 1), dt.date(2026, 3, 31)
-    assert KPIS["adults_disrupted"](*march).numerator == 2
-    assert KPIS["adults_charged"](*march).numerator == 1
-    assert KPIS["adults_charged"](dt.date(2026, 4, 1), dt.date(2026, 4, 30)).numerator == 1
+    kpi = KPIS["perpetrators_disrupted_charged"]
+    result = kpi(*march)
+    assert (result.numerator, result.denominator) == (1, 2)  # disrupted 2, of whom charged 1
+    april = kpi(dt.date(2026, 4, 1), dt.date(2026, 4, 30))
+    assert (april.numerator, april.denominator) == (1, 1)

@@ -214,11 +214,11 @@ def test_reduced_means_the_highest_level_across_harms_fell(borough):
         },
     )
     with time_machine.travel(dt.datetime(2026, 11, 25, tzinfo=dt.UTC), tick=False):
-        result = KPIS["mace_reduced_risk"](dt.date(2026, 7, 1), dt.date(2026, 7, 31))
+        result = KPIS["mace_reduced_risk_6m"](dt.date(2026, 7, 1), dt.date(2026, 7, 31))
         assert (result.numerator, result.denominator) == (1, 4)
         assert result.excluded["6-month reviews due in the period and not yet held"] == 2
         # A period without the 6-month reviews counts nothing.
-        before = KPIS["mace_reduced_risk"](dt.date(2026, 4, 1), dt.date(2026, 4, 30))
+        before = KPIS["mace_reduced_risk_6m"](dt.date(2026, 4, 1), dt.date(2026, 4, 30))
         assert (before.numerator, before.denominator) == (0, 0)
 
 
@@ -519,7 +519,7 @@ def test_hsb_counts(borough):
     intervene(violent, both, "therapeutic", dt.date(2026, 10, 2), dt.date(2026, 10, 20))
     intervene(problematic, mild, "direct_work", dt.date(2026, 10, 3))  # not serious
     intervene(serious, harmer, "aim3", dt.date(2026, 10, 2))  # an assessment is not direct work
-    kpi = KPIS["hsb_direct_intervention"]
+    kpi = KPIS["hsb_direct_interventions"]
     assert kpi(dt.date(2026, 10, 1), dt.date(2026, 10, 31)).numerator == 2
     assert kpi(dt.date(2026, 11, 1), dt.date(2026, 11, 30)).numerator == 1  # therapy ended
     assert kpi(dt.date(2026, 9, 1), dt.date(2026, 9, 30)).numerator == 0
@@ -544,8 +544,13 @@ def test_hsb_counts(borough):
                 as_manager=as_manager,
             )
     month = (dt.date(2026, 11, 1), dt.date(2026, 11, 30))
-    assert KPIS["hsb_referrals_csc"](*month).numerator == 1
-    assert KPIS["hsb_referrals_partners"](*month).numerator == 2
+    assert KPIS["hsb_panel_referrals"](*month).numerator == 3
+    from cshub.insights import selectors as insights
+
+    by_kind = {
+        r.group: r.numerator for r in insights.breakdown(KPIS["hsb_panel_referrals"], *month, "source")
+    }
+    assert by_kind == {"Children's social care": 1, "Education": 1, "Police": 1}
     by_source = {
         r["referring_agency__kind"]: r["n"] for r in selectors.hsb_referrals_by_source(*month)
     }

@@ -130,3 +130,19 @@ def test_the_queue_is_the_managers_teams_submissions_they_did_not_write(org, sub
     assert list(selectors.awaiting_approval_by(user=org["users"]["worker"])) == []
     Assessment.objects.filter(pk=submitted.pk).update(author=manager)
     assert list(selectors.awaiting_approval_by(user=manager)) == []
+
+
+@pytest.mark.django_db
+def test_the_three_bace_kpis_are_these_counts(org, completed):
+    """One child assessed by several teams (a reassessment by a second team) counts once per
+    completed assessment, in the KPI of each completing team's group."""
+    from cshub.insights.kpis import KPIS
+
+    start, end = TestBaceCompletedCount.Q1
+    counts = selectors.bace_completed_counts(start=start, end=end)
+    assert {
+        BaceTeamGroup.FRONT_DOOR_ASSESSMENT: KPIS["bace_completed_ifd"](start, end).numerator,
+        BaceTeamGroup.CYPF: KPIS["bace_completed_cypf"](start, end).numerator,
+        BaceTeamGroup.SPECIALIST: KPIS["bace_completed_specialist"](start, end).numerator,
+    } == counts
+    assert Assessment.objects.values("person").distinct().count() == 1  # all the same child

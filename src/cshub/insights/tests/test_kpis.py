@@ -1,4 +1,5 @@
-"""The four missing-children KPIs (strategy section 14), pinned on hand-built cases.
+"""The four missing-children KPIs (strategy section 14), pinned on hand-built cases, and the
+frame of all fifteen.
 
 Every case asserts the exact numerator, denominator and exclusions, so a change of definition
 fails here first. Rows are built through `cshub.missing.services`, as the police API and the
@@ -27,10 +28,10 @@ MINUTE = dt.timedelta(minutes=1)
 H24 = dt.timedelta(hours=24)
 H72 = dt.timedelta(hours=72)
 
-ACCEPTANCE = KPIS["missing_rhi_acceptance"]
-NOTIFIED_24H = KPIS["missing_notified_24h"]
-OFFERED_72H = KPIS["missing_rhi_offered_72h"]
-REPEAT = KPIS["missing_repeat_children"]
+ACCEPTANCE = KPIS["rhi_acceptance_rate"]
+NOTIFIED_24H = KPIS["missing_reports_24h"]
+OFFERED_72H = KPIS["rhi_offered_72h"]
+REPEAT = KPIS["repeat_missing_strategy"]
 
 JUNE = dt.date(2025, 6, 1), dt.date(2025, 6, 30)
 JULY = dt.date(2025, 7, 1), dt.date(2025, 7, 31)
@@ -114,19 +115,24 @@ def not_offered(episode) -> None:
 # --- the definitions' frame ----------------------------------------------------------------------
 
 
-def test_the_kpis_so_far_with_their_baselines_and_direction():
+def test_the_kpis_with_their_baselines_and_direction():
+    ex, hsb, missing = "Exploitation", "Harmful sexual behaviour", "Missing"
     assert {key: (k.area, k.baseline, k.better, k.is_rate) for key, k in KPIS.items()} == {
-        "nrm_referrals": ("Exploitation", None, Better.HIGHER, False),
-        "adults_disrupted": ("Exploitation", None, Better.HIGHER, False),
-        "adults_charged": ("Exploitation", None, Better.HIGHER, False),
-        "missing_rhi_acceptance": ("Missing", 0.80, Better.MAINTAIN_OR_HIGHER, True),
-        "missing_notified_24h": ("Missing", 0.65, Better.HIGHER, True),
-        "missing_rhi_offered_72h": ("Missing", 0.64, Better.HIGHER, True),
-        "missing_repeat_children": ("Missing", None, Better.LOWER, False),
-        "mace_reduced_risk": ("Exploitation", None, Better.HIGHER, True),
-        "hsb_referrals_csc": ("Harmful sexual behaviour", None, Better.HIGHER, False),
-        "hsb_referrals_partners": ("Harmful sexual behaviour", None, Better.HIGHER, False),
-        "hsb_direct_intervention": ("Harmful sexual behaviour", None, Better.HIGHER, False),
+        "bace_completed_ifd": (ex, None, Better.HIGHER, False),
+        "bace_completed_cypf": (ex, None, Better.HIGHER, False),
+        "bace_completed_specialist": (ex, None, Better.HIGHER, False),
+        "nrm_referrals": (ex, None, Better.HIGHER, False),
+        "mace_reduced_risk_6m": (ex, None, Better.HIGHER, True),
+        "neet_to_ete": (ex, None, Better.HIGHER, True),
+        "perpetrators_disrupted_charged": (ex, None, Better.HIGHER, True),
+        "hsb_panel_referrals": (hsb, None, Better.HIGHER, False),
+        "hsb_direct_interventions": (hsb, None, Better.HIGHER, False),
+        "hsb_trained_staff": (hsb, None, Better.HIGHER, False),
+        "hsb_consultations": (hsb, None, Better.HIGHER, False),
+        "rhi_acceptance_rate": (missing, 0.80, Better.MAINTAIN_OR_HIGHER, True),
+        "missing_reports_24h": (missing, 0.65, Better.HIGHER, True),
+        "rhi_offered_72h": (missing, 0.64, Better.HIGHER, True),
+        "repeat_missing_strategy": (missing, None, Better.LOWER, False),
     }
 
 
@@ -136,7 +142,7 @@ def test_a_period_ending_before_it_starts_is_refused(key):
         KPIS[key](dt.date(2025, 7, 1), dt.date(2025, 6, 30))
 
 
-@pytest.mark.parametrize("key", ["missing_rhi_acceptance", "missing_notified_24h"])
+@pytest.mark.parametrize("key", ["rhi_acceptance_rate", "missing_reports_24h"])
 def test_a_rate_with_nothing_to_count_has_no_value(key):
     result = KPIS[key](*JUNE)
     assert (result.numerator, result.denominator) == (0, 0)

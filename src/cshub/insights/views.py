@@ -1,0 +1,184 @@
+"""The KPI dashboard for managers, analysts and panel chairs: every section-14 figure for a
+period with its 8-quarter trend and baseline, each KPI's breakdowns, and the drill-down behind a
+number. Thin: authorise, read through `selectors`, render; every request writes an audit row.
+Everyone else gets a 404 and a "denied" row."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from cshub.audit.models import Outcome
+from cshub.audit.services import record
+
+from . import periods, policy, selectors
+from .kpis import KPIS, Kpi
+
+TREND_QUARTERS = 8
+
+
+def _refuse(action: str, **details):
+    record(action=action, outcome=Outcome.DENIED, details=details)
+    raise Http404("No such page")
+
+
+def _allowed_or_404(request: HttpRequest, action: str, **details) -> None:
+    if not policy.can_view_dashboard(request.user):
+        _refuse(action, **details)
+
+
+def _period(request: HttpRequest) -> tuple[periods.Period, str]:
+    """The period asked for (`?period=`), or the last complete quarter; with the problem, if the
+    one asked for could not be read (the default is shown instead)."""
+    text = request.GET.get("period", "").strip()
+    default = periods.last_complete_quarter(timezone.localdate())
+    if not text:
+        return default, ""
+    try:
+        return periods.parse(text), ""
+    except periods.BadPeriod as exc:
+        return default, str(exc)
+
+
+def _kpi_or_404(key: str, action: str) -> Kpi:
+    kpi = KPIS.get(key)
+    if kpi is None:
+        _refuse(action, kpi=key[:60], reason="no such KPI")
+    return kpi
+
+
+def display(kpi: Kpi, value: float | None) -> str:
+    """A KPI's value as people read it: a percentage for a rate, a whole number for a count."""
+    if value is None:
+        return "No value"
+    return f"{value:.0%}" if kpi.is_rate else f"{value:,.0f}"
+
+
+def _summary(kpi: Kpi, trend: list[selectors.Figure]) -> dict:
+    now, before = trend[-1], trend[-2] if len(trend) > 1 else None
+    right = selectors.moved_the_right_way(kpi, before.value if before else None, now.value)
+    return {
+        "kpi": kpi,
+        "trend": [{"period": f.period.label, "value": f.value, "shown": display(kpi, f.value),
+                   "numerator": f.result.numerator, "denominator": f.result.denominator}
+                  for f in trend],
+        "baseline": display(kpi, kpi.baseline) if kpi.baseline is not None else "",
+        "moved": right,
+        "previous": display(kpi, before.value) if before else "",
+    }  # fmt: skip
+
+
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    action = "insights.dashboard.viewed"
+    _allowed_or_404(request, action)
+    period, problem = _period(request)
+    now = timezone.now()
+    rows = []
+    for fig in selectors.figures(period, now):
+        trend = selectors.trend(fig.kpi, period, TREND_QUARTERS, now)
+        rows.append(
+            _summary(fig.kpi, trend)
+            | {"figure": fig, "shown": display(fig.kpi, fig.value), "result": fig.result}
+        )
+    areas: dict[str, list] = {}
+    for row in rows:
+        areas.setdefault(row["kpi"].area, []).append(row)
+    record(action=action, details={"period": period.slug, "bad_period": bool(problem)})
+    return render(
+        request,
+        "insights/dashboard.html",
+        {
+            "period": period,
+            "problem": problem,
+            "asked": request.GET.get("period", ""),
+            "areas": areas,
+            "quarters": [p.label for p in periods.quarters_ending(period, TREND_QUARTERS)],
+        },
+        status=400 if problem else 200,
+    )
+
+
+@require_GET
+def kpi_detail(request: HttpRequest, key: str) -> HttpResponse:
+    action = "insights.kpi.viewed"
+    _allowed_or_404(request, action, kpi=key[:60])
+    kpi = _kpi_or_404(key, action)
+    period, problem = _period(request)
+    now = timezone.now()
+    fig = selectors.figure(kpi, period, now)
+    trend = selectors.trend(kpi, period, TREND_QUARTERS, now)
+    breakdowns = []
+    for dimension, label in selectors.dimensions_for(kpi, period, now).items():
+        groups = selectors.breakdown(kpi, period.start, period.end, dimension, now)
+        breakdowns.append(
+            {
+                "key": dimension,
+                "label": label,
+                "rows": [
+                    {"group": r.group, "numerator": r.numerator, "denominator": r.denominator,
+                     "shown": display(kpi, r.value)}
+                    for r in groups
+                ],
+            }
+        )  # fmt: skip
+    record(action=action, details={"kpi": kpi.key, "period": period.slug})
+    return render(
+        request,
+        "insights/kpi.html",
+        {
+            "kpi": kpi,
+            "period": period,
+            "problem": problem,
+            "asked": request.GET.get("period", ""),
+            "figure": fig,
+            "shown": display(kpi, fig.value),
+            "summary": _summary(kpi, trend),
+            "breakdowns": breakdowns,
+        },
+        status=400 if problem else 200,
+    )
+
+
+@require_GET
+def kpi_records(request: HttpRequest, key: str) -> HttpResponse:
+    """The rows behind a number: only those about people the viewer may see are listed."""
+    action = "insights.kpi_records.viewed"
+    _allowed_or_404(request, action, kpi=key[:60])
+    kpi = _kpi_or_404(key, action)
+    period, problem = _period(request)
+    if problem:
+        _refuse(action, kpi=kpi.key, reason="bad period")
+    part = request.GET.get("part", "numerator")
+    if part not in ("numerator", "denominator") or (part == "denominator" and not kpi.is_rate):
+        _refuse(action, kpi=kpi.key, reason="bad part")
+    now = timezone.now()
+    counted = kpi.counted(period.start, period.end, now)
+    found = selectors.records(kpi, period, request.user, part=part, now=now)
+    rows = [{"row": r, "person": selectors.person_of(counted, r)} for r in found.rows]
+    record(
+        action=action,
+        details={
+            "kpi": kpi.key,
+            "period": period.slug,
+            "part": part,
+            "shown": len(rows),
+            "hidden": found.hidden,
+            "people": sorted({str(r["person"].pk) for r in rows if r["person"]})[:200],
+        },
+    )
+    return render(
+        request,
+        "insights/records.html",
+        {
+            "kpi": kpi,
+            "period": period,
+            "part": part,
+            "rows": rows,
+            "hidden": found.hidden,
+            "total": found.total,
+            "about_people": counted.person is not None,
+        },
+    )

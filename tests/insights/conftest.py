@@ -1,0 +1,1 @@
+from tests.security.conftest import borough, clients, signed_in  # noqa: F401
