@@ -85,6 +85,10 @@ def test_managers_and_analysts_see_every_kpi(clients, role, assessed):
 
 
 def test_the_menu_shows_kpis_only_to_those_who_may_open_them(clients):
+    from cshub.core.context_processors import KPI_ROLES
+    from cshub.insights.policy import DASHBOARD_ROLES
+
+    assert set(KPI_ROLES) == set(DASHBOARD_ROLES)
     home = reverse("people:search")
     assert ">KPIs</a>" not in clients["cypf_worker"].get(home).content.decode()
 

@@ -8,6 +8,9 @@ LINKAGE_ROLES = (Role.DATA_STEWARD, Role.DATA_PROTECTION_OFFICER)
 # all of it) and the HSB service (its consultations); workforce.policy decides the rest, and
 # tests/workforce checks the two agree.
 HSB_SERVICE_ROLES = (Role.PRACTITIONER, Role.MANAGER)
+# Who sees the "KPIs" menu item: the same roles as insights.policy.DASHBOARD_ROLES (core sits
+# below insights, so it cannot import them; tests/insights checks the two agree).
+KPI_ROLES = (Role.MANAGER, Role.ANALYST, Role.PANEL_CHAIR)
 
 
 def cshub(request):
@@ -23,6 +26,7 @@ def cshub(request):
         "demo_mode": settings.CSHUB_DEMO_MODE,
         "nav_front_door": any(f == TeamFunction.FRONT_DOOR for f, _ in current),
         "nav_linkage": any(r in LINKAGE_ROLES for _, r in current),
+        "nav_insights": any(r in KPI_ROLES for _, r in current),
         "nav_workforce": any(
             r == Role.MANAGER or (f == TeamFunction.HSB_SERVICE and r in HSB_SERVICE_ROLES)
             for f, r in current

@@ -99,7 +99,6 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "cshub.core.context_processors.cshub",
                 "cshub.missing.context_processors.nav",
-                "cshub.insights.context_processors.nav",
             ],
         },
     },
