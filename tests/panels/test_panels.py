@@ -547,9 +547,8 @@ def test_hsb_counts(borough):
     assert KPIS["hsb_panel_referrals"](*month).numerator == 3
     from cshub.insights import selectors as insights
 
-    by_kind = {
-        r.group: r.numerator for r in insights.breakdown(KPIS["hsb_panel_referrals"], *month, "source")
-    }
+    rows = insights.breakdown(KPIS["hsb_panel_referrals"], *month, "source")
+    by_kind = {r.group: r.numerator for r in rows}
     assert by_kind == {"Children's social care": 1, "Education": 1, "Police": 1}
     by_source = {
         r["referring_agency__kind"]: r["n"] for r in selectors.hsb_referrals_by_source(*month)

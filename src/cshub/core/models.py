@@ -35,3 +35,38 @@ class Ward(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class PopulationDimension(models.TextChoices):
+    AGE_BAND = "age_band", "Age band"
+    SEX = "sex", "Sex"
+    ETHNICITY = "ethnicity", "Ethnicity"
+    WARD = "ward", "Ward"
+
+
+class ChildPopulation(models.Model):
+    """How many children (under 18) live in the borough, by one characteristic at a time, as
+        published estimates give them (ONS mid-year estimates by ward, age and sex; Census 2021 by
+        ethnic group). The cohort analysis compares its groups' shares with these. Loaded by an
+        administrator (`cshub load-population`), one year at a time; who loaded it, and when, is in
+    the audit log (`core.population.loaded`)."""
+
+    year = models.PositiveSmallIntegerField(help_text="The year the estimate is for")
+    dimension = models.CharField(max_length=10, choices=PopulationDimension.choices)
+    group = models.CharField(
+        max_length=20,
+        help_text="The group's code: an age band, sex (F, M), an ethnicity code, a ward code",
+    )
+    count = models.PositiveIntegerField()
+    source = models.CharField(max_length=200, help_text="Where the figure comes from")
+
+    class Meta:
+        ordering = ["year", "dimension", "group"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "dimension", "group"], name="child_population_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.get_dimension_display()} {self.group}: {self.count}"

@@ -242,3 +242,10 @@ class FourP(models.TextChoices):
     PURSUE = "pursue", "Pursue"
     PROTECT = "protect", "Protect"
     PREPARE = "prepare", "Prepare"
+
+
+# Age bands for counting children, as (label, youngest age in the band), at a given day. The KPI
+# breakdowns and the child population table use the same ones; "18+" is for care leavers and
+# others counted by some KPIs, and has no child population.
+AGE_BANDS = (("Under 10", 0), ("10 to 13", 10), ("14 to 15", 14), ("16 to 17", 16), ("18+", 18))
+CHILD_AGE_BANDS = tuple(label for label, youngest in AGE_BANDS if youngest < 18)

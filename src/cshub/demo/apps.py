@@ -29,6 +29,9 @@ class DemoConfig(AppConfig):
 
         extensions.register(seed_interventions.INTERVENTIONS_EXTENSION)
         extensions.register(seed_interventions.WORKFORCE_EXTENSION)
+        from . import seed_population
+
+        extensions.register(seed_population.EXTENSION)
         from . import seed_linkage
 
         extensions.register(seed_linkage.EXTENSION)

@@ -16,6 +16,7 @@ from django.db.models import Case, CharField, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from cshub.access.policy import people_visible_to
+from cshub.core import vocab
 from cshub.core.vocab import Ethnicity, Sex
 from cshub.people.models import Address, Allocation
 
@@ -28,7 +29,7 @@ SUPPRESSED = "<5"
 NOT_RECORDED = "Not recorded"
 
 # Age bands at the last day of the period: (label, youngest age in the band).
-AGE_BANDS = (("Under 10", 0), ("10 to 13", 10), ("14 to 15", 14), ("16 to 17", 16), ("18+", 18))
+AGE_BANDS = vocab.AGE_BANDS
 
 # Breakdowns every KPI about children offers, beside the KPI's own (`Counted.dimensions`).
 DIMENSIONS = {
@@ -119,22 +120,30 @@ def _years_before(day: date, years: int) -> date:
         return day.replace(year=day.year - years, day=28)
 
 
-def _age_band(person: str, end: date):
-    whens = [When(**{f"{person}__date_of_birth__isnull": True}, then=Value(NOT_RECORDED))]
+def _path(person: str, field: str) -> str:
+    """`field` on the person a row is about ("" when the rows are people)."""
+    return f"{person}__{field}" if person else field
+
+
+def age_band(person: str, end: date):
+    """The age band at `end` of the person at `person` (AGE_BANDS; "Not recorded")."""
+    dob = _path(person, "date_of_birth")
+    whens = [When(**{f"{dob}__isnull": True}, then=Value(NOT_RECORDED))]
     for label, youngest in reversed(AGE_BANDS[1:]):
         born_by = _years_before(end, youngest)
-        whens.append(When(**{f"{person}__date_of_birth__lte": born_by}, then=Value(label)))
+        whens.append(When(**{f"{dob}__lte": born_by}, then=Value(label)))
     return Case(*whens, default=Value(AGE_BANDS[0][0]), output_field=CharField())
 
 
-def _ward(person: str, end: date):
+def home_ward(person: str, end: date, field: str = "ward__name"):
+    """The ward (its name, or `field`) of the home the person at `person` lived in at `end`."""
     home = (
-        Address.objects.filter(person=OuterRef(person))
+        Address.objects.filter(person=OuterRef(person or "pk"))
         .filter(Q(moved_in__isnull=True) | Q(moved_in__lte=end))
         .filter(Q(moved_out__isnull=True) | Q(moved_out__gt=end))
         .order_by(F("moved_in").desc(nulls_last=True), "-pk")
     )
-    return Subquery(home.values("ward__name")[:1], output_field=CharField())
+    return Subquery(home.values(field)[:1], output_field=CharField())
 
 
 def _allocated_team(person: str, start: date, end: date):
@@ -157,13 +166,13 @@ def _expression(counted: Counted, dimension: str, period: periods.Period):
     if p is None:
         return None
     if dimension == "age_band":
-        return _age_band(p, period.end)
+        return age_band(p, period.end)
     if dimension == "sex":
         return F(f"{p}__sex")
     if dimension == "ethnicity":
         return F(f"{p}__ethnicity")
     if dimension == "ward":
-        return _ward(p, period.end)
+        return home_ward(p, period.end)
     return None
 
 
