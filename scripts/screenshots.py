@@ -8,7 +8,8 @@ searches for that child's family name and saves PNGs to docs/screenshots/: sign-
 search.png (a search with results), profile.png (the child's profile, cropped to the 1280x1600
 viewport) and missing-queue.png (the worker's missing queue); then signs in as the MACE chair
 (--chair) for panels-queue.png (the panels queue) and mace-pack.png (the agenda and minutes pack
-of the latest MACE meeting with approved minutes); then as the data steward (--steward) for
+of the latest MACE meeting with approved minutes), kpi-dashboard.png (the KPI dashboard) and
+kpi-page.png (one KPI with its trend chart and breakdowns); then as the data steward (--steward) for
 linkage-review.png (the review queue) and linkage-pair.png (a likely-twins pair side by side with
 its field weights). Uses Debian's chromium; never
 `playwright install`.
@@ -86,6 +87,18 @@ def panels(page: Page, base_url: str, out: Path) -> None:
     expect(page.get_by_role("heading", level=1)).to_contain_text("agenda and minutes")
     page.set_viewport_size({"width": WIDTH, "height": PROFILE_HEIGHT})
     page.screenshot(path=str(out / "mace-pack.png"))
+    page.set_viewport_size({"width": WIDTH, "height": SHORT_HEIGHT})
+
+
+def kpis(page: Page, base_url: str, out: Path) -> None:
+    """The KPI dashboard, then one KPI's page with its trend chart drawn."""
+    page.goto(f"{base_url}/insights/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Partnership KPIs")
+    page.set_viewport_size({"width": WIDTH, "height": PROFILE_HEIGHT})
+    page.screenshot(path=str(out / "kpi-dashboard.png"))
+    page.goto(f"{base_url}/insights/kpi/rhi_acceptance_rate/")
+    expect(page.locator(".cshub-chart canvas")).to_be_visible()
+    page.screenshot(path=str(out / "kpi-page.png"))
     page.set_viewport_size({"width": WIDTH, "height": SHORT_HEIGHT})
 
 
@@ -170,6 +183,7 @@ def take(args: argparse.Namespace) -> list[Path]:
         page = context.new_page()
         sign_in(page, base_url, args.chair, args.password)
         panels(page, base_url, out)
+        kpis(page, base_url, out)
         context.close()
 
         context = browser.new_context(
@@ -182,7 +196,8 @@ def take(args: argparse.Namespace) -> list[Path]:
         context.close()
         browser.close()
     names = ("sign-in.png", "search.png", "profile.png", "missing-queue.png")
-    more = ("panels-queue.png", "mace-pack.png", "linkage-review.png", "linkage-pair.png")
+    more = ("panels-queue.png", "mace-pack.png", "kpi-dashboard.png", "kpi-page.png")
+    more += ("linkage-review.png", "linkage-pair.png")
     return [out / n for n in (*names, *more)]
 
 
