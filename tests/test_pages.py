@@ -24,6 +24,7 @@ POST_ONLY = {
     "frontdoor:contact_submit",
     "missing:rhi_share",
     "linkage:decision_undo",
+    "insights:report_commentary",
 }
 # The two-factor step: a verified user is sent on from it (tests/security/test_auth.py).
 MFA_STEP = {"accounts:otp_verify", "accounts:otp_setup"}
@@ -226,6 +227,10 @@ def _urls(borough) -> dict[str, str]:
         "insights:dashboard": reverse("insights:dashboard"),
         "insights:kpi": reverse("insights:kpi", args=["nrm_referrals"]),
         "insights:records": reverse("insights:records", args=["nrm_referrals"]),
+        "insights:report": reverse("insights:report"),
+        "insights:report_xlsx": reverse("insights:report_xlsx"),
+        "insights:report_csv": reverse("insights:report_csv"),
+        "insights:report_commentary": reverse("insights:report_commentary"),
         **{
             f"panels:{name}": reverse(f"panels:{name}", args=[ANY_ID])
             for name in (
@@ -305,6 +310,10 @@ ROLE_RESTRICTED = {
     "insights:dashboard",
     "insights:kpi",
     "insights:records",
+    # The quarterly report: the same people (tests/insights/test_report.py).
+    "insights:report",
+    "insights:report_xlsx",
+    "insights:report_csv",
 }
 
 

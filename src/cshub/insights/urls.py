@@ -8,4 +8,8 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("kpi/<slug:key>/", views.kpi_detail, name="kpi"),
     path("kpi/<slug:key>/records/", views.kpi_records, name="records"),
+    path("report/", views.report_page, name="report"),
+    path("report.xlsx", views.report_xlsx, name="report_xlsx"),
+    path("report.csv", views.report_csv, name="report_csv"),
+    path("report/commentary/", views.report_commentary, name="report_commentary"),
 ]

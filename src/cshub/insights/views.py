@@ -5,16 +5,25 @@ Everyone else gets a 404 and a "denied" row."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from cshub.audit.models import Outcome
 from cshub.audit.services import record
 
 from . import periods, policy, selectors
+from . import report as quarterly
+from . import services as insights_services
+from .forms import CommentaryForm
 from .kpis import KPIS, Kpi
+from .models import COMMENTARY_MAX
 
 TREND_QUARTERS = 8
 
@@ -182,3 +191,154 @@ def kpi_records(request: HttpRequest, key: str) -> HttpResponse:
             "about_people": counted.person is not None,
         },
     )
+
+
+# --- The quarterly report -----------------------------------------------------------------------
+# The printable page, its XLSX and CSV downloads and the managers' commentary (insights/report.py).
+# Everything in it is suppressed (counts of 1-4 as "<5") and names no one. Each page shown and
+# each download is an export: one "insights.report.exported" row with the period and format.
+
+REPORT_EXPORTED = "insights.report.exported"
+
+
+def _report_page(
+    request: HttpRequest,
+    period: periods.Period,
+    *,
+    problem: str = "",
+    failed: dict | None = None,
+    page_errors: list | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    built = quarterly.build(period)
+    record(
+        action=REPORT_EXPORTED,
+        details={"period": period.slug, "format": "html", "bad_period": bool(problem)},
+    )
+    return render(
+        request,
+        "insights/report.html",
+        {
+            "report": built,
+            "base_template": "base.html",
+            "standalone": False,
+            "period": period,
+            "problem": problem,
+            "asked": request.GET.get("period", ""),
+            "can_comment": True,  # the same people as the dashboard (checked before)
+            "commentary_max": f"{COMMENTARY_MAX:,}",
+            "failed": failed,
+            "page_errors": page_errors or [],
+            "charts": any(s.chart for s in built.sections),
+        },
+        status=status,
+    )
+
+
+@require_GET
+def report_page(request: HttpRequest) -> HttpResponse:
+    """The printable report (print it, or save it as PDF, from the browser)."""
+    _allowed_or_404(request, REPORT_EXPORTED, format="html")
+    period, problem = _period(request)
+    return _report_page(request, period, problem=problem, status=400 if problem else 200)
+
+
+def _download(request: HttpRequest, fmt: str) -> HttpResponse:
+    _allowed_or_404(request, REPORT_EXPORTED, format=fmt)
+    period, problem = _period(request)
+    if problem:
+        record(
+            action=REPORT_EXPORTED,
+            outcome=Outcome.FAILED,
+            details={"format": fmt, "reason": "bad period"},
+        )
+        return HttpResponse(
+            f"{problem} Nothing was exported.", status=400, content_type="text/plain; charset=utf-8"
+        )
+    if fmt == "xlsx":
+        body = quarterly.as_xlsx(quarterly.build(period, charts=False))
+        content_type = quarterly.XLSX_TYPE
+    else:
+        body, content_type = quarterly.as_csv(period), "text/csv; charset=utf-8"
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{quarterly.filename(period, fmt)}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    record(action=REPORT_EXPORTED, details={"period": period.slug, "format": fmt})
+    return response
+
+
+@require_GET
+def report_xlsx(request: HttpRequest) -> HttpResponse:
+    return _download(request, "xlsx")
+
+
+@require_GET
+def report_csv(request: HttpRequest) -> HttpResponse:
+    return _download(request, "csv")
+
+
+_SAVED = {
+    "created": "Commentary saved",
+    "updated": "Commentary changed",
+    "deleted": "Commentary removed",
+    "unchanged": "Nothing to change: the commentary was already as sent",
+}
+
+
+@require_POST
+def report_commentary(request: HttpRequest) -> HttpResponse:
+    """Save a manager's commentary on one KPI for one period, through the service; then back to
+    the report at that KPI. Bad input: the report again with the message, nothing changed."""
+    action = "insights.commentary.save_requested"
+    _allowed_or_404(request, action)
+    form = CommentaryForm(request.POST)
+    key = request.POST.get("kpi", "")[:60]
+    errors: dict[str, list[str]] = {}
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            saved = insights_services.commentary_save(
+                actor=request.user, kpi_key=data["kpi"], period=data["period"], text=data["text"]
+            )
+        except ValidationError as exc:
+            errors = exc.message_dict
+        else:
+            period = periods.parse(data["period"])  # the service has read it
+            if saved.change == "unchanged":
+                record(
+                    action="insights.commentary.unchanged",
+                    details={"kpi": key, "period": period.slug},
+                )
+            kpi = KPIS[key]
+            messages.success(request, f"{_SAVED[saved.change]}: {kpi.title}, {period.label}.")
+            query = urlencode({"period": period.slug})
+            return redirect(f"{reverse('insights:report')}?{query}#commentary-{kpi.key}")
+    else:
+        errors = {k: [str(e) for e in v] for k, v in form.errors.items()}
+    record(
+        action="insights.commentary.refused",
+        outcome=Outcome.FAILED,
+        details={"kpi": key, "errors": sorted(errors)},
+    )
+    try:
+        period = periods.parse(request.POST.get("period", ""))
+    except periods.BadPeriod:
+        period = periods.last_complete_quarter(timezone.localdate())
+    known = key in KPIS
+    text_errors = errors.get("text", [])
+    failed = (
+        {"kpi": key, "message": " ".join(text_errors), "text": request.POST.get("text", "")}
+        if known and text_errors
+        else None
+    )
+    page_errors = [
+        {
+            "href": f"#commentary-text-{key}" if known and field == "text" else "#main-content",
+            "message": f"{KPIS[key].title}: {message}" if known else message,
+        }
+        for field, field_errors in errors.items()
+        for message in field_errors
+    ]
+    page_errors.append({"href": "#main-content", "message": "Nothing has been saved."})
+    return _report_page(request, period, failed=failed, page_errors=page_errors, status=400)

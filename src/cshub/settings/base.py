@@ -271,6 +271,9 @@ CSHUB_LINKAGE_MODEL_DRIFT = env.float("CSHUB_LINKAGE_MODEL_DRIFT", default=0.5)
 # Days after a merge during which data stewards may open both people's records (to split it).
 CSHUB_LINKAGE_STEWARD_DAYS = env.int("CSHUB_LINKAGE_STEWARD_DAYS", default=30)
 
+# The quarterly KPI report (docs/kpis.md): the partnership's name on its title page.
+CSHUB_PARTNERSHIP_NAME = env("CSHUB_PARTNERSHIP_NAME", default="Safeguarding Children Partnership")
+
 # The police API (Django REST Framework; docs/api.md). Only agency tokens, no sessions: a browser
 # session can never call it, so it needs no CSRF exemption beyond DRF's own for token auth.
 REST_FRAMEWORK = {
