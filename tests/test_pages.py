@@ -225,6 +225,7 @@ def _urls(borough) -> dict[str, str]:
         "linkage:merges": reverse("linkage:merges"),
         "linkage:merge": reverse("linkage:merge", args=[ANY_ID]),
         "insights:dashboard": reverse("insights:dashboard"),
+        "insights:cohort": reverse("insights:cohort"),
         "insights:kpi": reverse("insights:kpi", args=["nrm_referrals"]),
         "insights:records": reverse("insights:records", args=["nrm_referrals"]),
         "insights:report": reverse("insights:report"),
@@ -308,6 +309,7 @@ ROLE_RESTRICTED = {
     "linkage:merge",
     # KPIs: managers, analysts and panel chairs (tests/insights/test_views.py).
     "insights:dashboard",
+    "insights:cohort",
     "insights:kpi",
     "insights:records",
     # The quarterly report: the same people (tests/insights/test_report.py).

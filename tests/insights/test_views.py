@@ -181,3 +181,18 @@ def test_the_dashboard_runs_a_bounded_number_of_queries(borough, assessed):
     with CaptureQueriesContext(connection) as more:
         client.get(url, {"period": PERIOD})
     assert len(more.captured_queries) == len(few.captured_queries)
+
+
+def test_the_cohort_page(clients, assessed):
+    response = clients["police_analyst"].get(reverse("insights:cohort"), {"on": "2026-06-30"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "The exploitation cohort on 30 June 2026" in html
+    assert "No child population is loaded yet" in html and "Matrixchild" not in html
+    event = _last("insights.cohort.viewed")
+    assert event.details["on"] == "2026-06-30"
+    bad = clients["police_analyst"].get(reverse("insights:cohort"), {"on": "30/06/2026"})
+    assert bad.status_code == 400 and "is not a date" in bad.content.decode()
+    refused = clients["cypf_worker"].get(reverse("insights:cohort"))
+    assert refused.status_code == 404
+    assert _last("insights.cohort.viewed").outcome == Outcome.DENIED

@@ -6,6 +6,7 @@ app_name = "insights"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("cohort/", views.cohort_page, name="cohort"),
     path("kpi/<slug:key>/", views.kpi_detail, name="kpi"),
     path("kpi/<slug:key>/records/", views.kpi_records, name="records"),
     path("report/", views.report_page, name="report"),

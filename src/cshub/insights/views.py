@@ -5,6 +5,7 @@ Everyone else gets a 404 and a "denied" row."""
 
 from __future__ import annotations
 
+from datetime import date
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -18,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from cshub.audit.models import Outcome
 from cshub.audit.services import record
 
-from . import periods, policy, selectors
+from . import charts, cohort, periods, policy, selectors
 from . import report as quarterly
 from . import services as insights_services
 from .forms import CommentaryForm
@@ -133,6 +134,13 @@ def kpi_detail(request: HttpRequest, key: str) -> HttpResponse:
                 ],
             }
         )  # fmt: skip
+    summary = _summary(kpi, trend)
+    chart = charts.trend_spec(
+        [{"period": p["period"], "value": p["value"]} for p in summary["trend"]],
+        title=kpi.title,
+        percent=kpi.is_rate,
+        baseline=kpi.baseline,
+    )
     record(action=action, details={"kpi": kpi.key, "period": period.slug})
     return render(
         request,
@@ -144,7 +152,8 @@ def kpi_detail(request: HttpRequest, key: str) -> HttpResponse:
             "asked": request.GET.get("period", ""),
             "figure": fig,
             "shown": display(kpi, fig.value),
-            "summary": _summary(kpi, trend),
+            "summary": summary,
+            "trend_chart": chart,
             "breakdowns": breakdowns,
         },
         status=400 if problem else 200,
@@ -190,6 +199,45 @@ def kpi_records(request: HttpRequest, key: str) -> HttpResponse:
             "total": found.total,
             "about_people": counted.person is not None,
         },
+    )
+
+
+@require_GET
+def cohort_page(request: HttpRequest) -> HttpResponse:
+    """The children open to the exploitation response on a day (`?on=`, default today), by
+    each characteristic, and each group's share against the borough's child population."""
+    action = "insights.cohort.viewed"
+    _allowed_or_404(request, action)
+    today = timezone.localdate()
+    asked = request.GET.get("on", "").strip()
+    problem = ""
+    on = today
+    if asked:
+        try:
+            on = date.fromisoformat(asked)
+        except ValueError:
+            problem = f"{asked!r} is not a date: write it as YYYY-MM-DD, e.g. {today}."
+    total = cohort.cohort(on).count()
+    tables = []
+    for dimension, label in cohort.DIMENSIONS.items():
+        groups = cohort.breakdown(on, dimension)
+        table = {"key": dimension, "label": label, "groups": groups, "ratios": None}
+        if dimension in cohort.COMPARED:
+            year, ratios = cohort.disproportionality(on, dimension)
+            table |= {"year": year, "ratios": ratios}
+            if ratios:
+                table["chart"] = charts.ratio_spec(
+                    [{"group": r.group, "ratio": r.ratio, "low": r.low, "high": r.high}
+                     for r in ratios],
+                    title=f"Share of the cohort against the child population, by {label.lower()}",
+                )  # fmt: skip
+        tables.append(table)
+    record(action=action, details={"on": on.isoformat(), "children": total})
+    return render(
+        request,
+        "insights/cohort.html",
+        {"on": on, "asked": asked, "problem": problem, "total": total, "tables": tables},
+        status=400 if problem else 200,
     )
 
 
