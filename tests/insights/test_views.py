@@ -118,6 +118,9 @@ def test_the_kpi_page_shows_definition_trend_and_breakdowns(clients, assessed):
     assert kpi.numerator in html and "<strong>3</strong>" in html
     for label in ("By age band", "By sex", "By ethnicity", "By ward", "By team"):
         assert label in html
+    # Charts, each with its spec on the page and the numbers in the table beside it.
+    assert 'data-vega-spec="chart-trend"' in html and 'data-vega-spec="chart-by-sex"' in html
+    assert 'id="chart-by-sex" type="application/json"' in html
     assert "2026-Q2" in html and "2024-Q3" in html  # eight quarters
     assert "Unseen0" not in html  # aggregates name no one
 

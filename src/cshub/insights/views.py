@@ -132,6 +132,11 @@ def kpi_detail(request: HttpRequest, key: str) -> HttpResponse:
                      "shown": display(kpi, r.value)}
                     for r in groups
                 ],
+                "chart": charts.bar_spec(
+                    [{"group": r.group, "value": r.value} for r in groups],
+                    title=f"{kpi.title}, by {label.lower()}",
+                    percent=kpi.is_rate,
+                ) if groups else None,
             }
         )  # fmt: skip
     summary = _summary(kpi, trend)
