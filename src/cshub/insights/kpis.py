@@ -88,6 +88,11 @@ class Counted:
     denominator: Q | None
     person: str | None
     team: str | None = None
+    # The field whose date places a row in a period (its London date for a timestamp), when one
+    # field alone does: then a trend is one query over all its periods (`selectors.trend`).
+    # None: rows are placed otherwise (intervals that overlap the period, a status on its last
+    # day), and each period is its own query.
+    when: str | None = None
     excluded: dict[str, Q] = field(default_factory=dict)
     excluded_counts: dict[str, int] = field(default_factory=dict)
     dimensions: dict[str, tuple[str, str]] = field(default_factory=dict)  # key: (label, path)
@@ -144,6 +149,7 @@ def _rhi_acceptance(start: date, end: date, now: datetime) -> Counted:
     """Offers made in the period: accepted over answered (accepted or declined)."""
     lower, upper = clocks.local_days(start, end)
     return Counted(
+        when="offered_at",
         rows=ReturnInterview.objects.filter(offered_at__gte=lower, offered_at__lt=upper),
         unit="pk",
         numerator=Q(response=RhiResponse.ACCEPTED),
@@ -156,6 +162,7 @@ def _rhi_acceptance(start: date, end: date, now: datetime) -> Counted:
 def _missing_reports_24h(start: date, end: date, now: datetime) -> Counted:
     lower, upper = clocks.local_days(start, end)
     return Counted(
+        when="reported_at",
         rows=Episode.objects.filter(reported_at__gte=lower, reported_at__lt=upper),
         unit="pk",
         numerator=Q(notified_at__lte=F("notification_due_at")),
@@ -172,6 +179,7 @@ def _rhi_offered_72h(start: date, end: date, now: datetime) -> Counted:
         | Q(rhi_due_at__lt=now)
     )
     return Counted(
+        when="returned_at",
         rows=Episode.objects.filter(returned_at__gte=lower, returned_at__lt=upper),
         unit="pk",
         numerator=Q(rhi__offered_at__lte=F("rhi_due_at")),
@@ -191,6 +199,7 @@ def _repeat_missing_strategy(start: date, end: date, now: datetime) -> Counted:
         reported_at__gte=lower, reported_at__lt=upper, person__isnull=True
     ).count()
     return Counted(
+        when="period_end",
         rows=StrategyMeetingPrompt.objects.filter(period_end__gte=start, period_end__lte=end),
         unit="person",
         numerator=Q(),
@@ -211,6 +220,7 @@ def _bace_completed(group: str) -> Callable[[date, date, datetime], Counted]:
         by the completing team recorded on the assessment when it was started."""
         lower, upper = clocks.local_days(start, end)
         return Counted(
+            when="approved_at",
             rows=Assessment.objects.filter(
                 kind=AssessmentKind.BACE,
                 state=AssessmentState.APPROVED,
@@ -231,6 +241,7 @@ def _bace_completed(group: str) -> Callable[[date, date, datetime], Counted]:
 def _nrm_referrals(start: date, end: date, now: datetime) -> Counted:
     lower, upper = clocks.local_days(start, end)
     return Counted(
+        when="submitted_at",
         rows=Referral.objects.filter(submitted_at__gte=lower, submitted_at__lt=upper),
         unit="pk",
         numerator=Q(),
@@ -243,6 +254,7 @@ def _perpetrators_disrupted_charged(start: date, end: date, now: datetime) -> Co
     """Adults of concern targeted by disruption dated in the period; of them, those with an
     activity in the period whose outcome is charged, prosecuted or convicted."""
     return Counted(
+        when="occurred_on",
         rows=Activity.objects.filter(
             occurred_on__gte=start, occurred_on__lte=end, target_person__isnull=False
         ),
@@ -277,6 +289,7 @@ def _mace_reduced_risk_6m(start: date, end: date, now: datetime) -> Counted:
     ).annotate(initial=_highest_rank("initial_item"), review=_highest_rank("held_item"))
     overdue = six.filter(held_item__isnull=True, due_on__gte=start, due_on__lte=end).count()
     return Counted(
+        when="held_item__meeting__starts_at",
         rows=held,
         unit="person",
         numerator=Q(initial__isnull=False, review__isnull=False, review__lt=F("initial")),
@@ -296,6 +309,7 @@ def _mace_reduced_risk_6m(start: date, end: date, now: datetime) -> Counted:
 def _hsb_panel_referrals(start: date, end: date, now: datetime) -> Counted:
     """Referrals to the HSB panel dated in the period, by the referring agency's kind."""
     return Counted(
+        when="referred_on",
         rows=PanelReferral.objects.filter(
             panel_kind=PanelKind.HSB, referred_on__gte=start, referred_on__lte=end
         ),
@@ -388,6 +402,7 @@ def _hsb_consultations(start: date, end: date, now: datetime) -> Counted:
     from cshub.workforce.models import HsbConsultation
 
     return Counted(
+        when="offered_on",
         rows=HsbConsultation.objects.filter(offered_on__gte=start, offered_on__lte=end),
         unit="pk",
         numerator=Q(),

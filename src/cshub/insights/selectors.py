@@ -12,11 +12,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Case, CharField, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateTimeField,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from cshub.access.policy import people_visible_to
-from cshub.core import vocab
+from cshub.core import clocks, vocab
 from cshub.core.vocab import Ethnicity, Sex
 from cshub.people.models import Address, Allocation
 
@@ -83,10 +95,45 @@ def figures(period: periods.Period, now: datetime | None = None) -> list[Figure]
     return [figure(kpi, period, now) for kpi in KPIS.values()]
 
 
+def _field(model, path: str):
+    *relations, name = path.split("__")
+    for relation in relations:
+        model = model._meta.get_field(relation).related_model
+    return model._meta.get_field(name)
+
+
+def _inside(counted: Counted, period: periods.Period) -> Q:
+    """Rows whose `counted.when` falls in the period (its London date, for a timestamp)."""
+    if isinstance(_field(counted.rows.model, counted.when), DateTimeField):
+        lower, upper = clocks.local_days(period.start, period.end)
+        return Q(**{f"{counted.when}__gte": lower, f"{counted.when}__lt": upper})
+    return Q(**{f"{counted.when}__gte": period.start, f"{counted.when}__lte": period.end})
+
+
 def trend(kpi: Kpi, last: periods.Period, count: int = 8, now=None) -> list[Figure]:
-    """The KPI for `count` calendar quarters, oldest first, the last holding `last.end`."""
+    """The KPI for `count` calendar quarters, oldest first, the last holding `last.end`: one
+    query over all of them when one date field places each row (`Counted.when`), each quarter
+    counted by a filtered aggregate; otherwise one query per quarter. Only the numerator and
+    denominator: what each quarter left out is on its own figure (`figure`). Tested equal to
+    the figures quarter by quarter."""
     now = now or timezone.now()
-    return [figure(kpi, q, now) for q in periods.quarters_ending(last, count)]
+    quarters = periods.quarters_ending(last, count)
+    whole = kpi.counted(quarters[0].start, quarters[-1].end, now)
+    if whole.when is None:
+        return [figure(kpi, q, now) for q in quarters]
+    aggregates = {}
+    for i, quarter in enumerate(quarters):
+        inside = _inside(whole, quarter)
+        aggregates[f"n{i}"] = Count(whole.unit, filter=inside & whole.numerator, distinct=True)
+        if whole.denominator is not None:
+            aggregates[f"d{i}"] = Count(
+                whole.unit, filter=inside & whole.denominator, distinct=True
+            )
+    counts = whole.rows.aggregate(**aggregates)
+    return [
+        Figure(kpi, q, Result(counts[f"n{i}"], counts.get(f"d{i}"), {}))
+        for i, q in enumerate(quarters)
+    ]
 
 
 def moved_the_right_way(kpi: Kpi, before: float | None, after: float | None) -> bool | None:
