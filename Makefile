@@ -88,6 +88,7 @@ check-deploy: install
 
 bench: install
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/kpis.py
 	$(BIN)/python bench/linkage.py
 	@echo "The million-record dedupe (about 13 minutes, 14 GiB): $(BIN)/python bench/linkage.py --skip-febrl --skip-uk --dedupe-records 1000000"
 
