@@ -110,6 +110,7 @@ class Episode(BaseModel):
         ]
         indexes = [
             models.Index(fields=["person", "reported_at"]),
+            models.Index(fields=["reported_at"]),  # the 24-hour KPI's period (insights)
             models.Index(fields=["returned_at"]),
         ]
 
@@ -212,7 +213,10 @@ class ReturnInterview(BaseModel):
                 name="rhi_shared_after_offer_or_decision",
             ),
         ]
-        indexes = [models.Index(fields=["shared_with_police_at"])]
+        indexes = [
+            models.Index(fields=["shared_with_police_at"]),
+            models.Index(fields=["offered_at"]),  # the acceptance KPI's period (insights)
+        ]
 
     def __str__(self) -> str:
         return f"Return Home Interview for {self.episode.police_reference}"

@@ -79,6 +79,7 @@ class Referral(BaseModel):
                 name="nrm_rg_due_after_submission",
             ),
         ]
+        indexes = [models.Index(fields=["submitted_at"])]  # the KPI's period (insights)
 
     def __str__(self) -> str:
         return f"NRM referral of {self.person} ({self.submitted_at:%d %b %Y})"
