@@ -32,13 +32,9 @@ from django.utils.safestring import mark_safe
 from cshub.core.exports import safe_cell
 
 from . import periods, selectors
+from .charts import trend_spec
 from .kpis import Kpi
 from .models import KpiCommentary
-
-try:  # chart specs (insights/charts.py); without them the report has its tables only
-    from .charts import trend_spec
-except ImportError:  # pragma: no cover - charts are part of the app now
-    trend_spec = None
 
 TREND_QUARTERS = 8
 NOT_SHOWN = "Not shown"  # a rate over a count of 1-4
@@ -175,9 +171,7 @@ def commentary_for(period: periods.Period) -> dict[str, KpiCommentary]:
     return {c.kpi_key: c for c in KpiCommentary.objects.filter(period_label=period.slug)}
 
 
-def _chart(kpi: Kpi, trend: list[Point]) -> dict | None:
-    if trend_spec is None:
-        return None
+def _chart(kpi: Kpi, trend: list[Point]) -> dict:
     return trend_spec(
         [{"period": p.period, "value": p.figure.value} for p in trend],
         title=f"{kpi.title}, by quarter",
