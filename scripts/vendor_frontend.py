@@ -9,6 +9,7 @@ Node.js; run this (``make vendor``) only to upgrade.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import tarfile
@@ -89,13 +90,17 @@ INTERPRETER_IMPORT = (
 )
 
 
+_SOURCE_MAP = re.compile(r"//# sourceMappingURL=\S+|/\*# sourceMappingURL=[^*]*\*/")
+
+
 def _drop_source_map_lines(path: Path) -> None:
-    """Remove `//# sourceMappingURL=` lines: the maps are not vendored, and Django's manifest
+    """Remove source map references (`//# sourceMappingURL=…` in JavaScript, `/*# … */` in CSS,
+    at a line's start or after code on it): the maps are not vendored, and Django's manifest
     storage (collectstatic in production) refuses a reference to a file that is not there."""
-    lines = path.read_text().splitlines(keepends=True)
-    kept = [line for line in lines if not line.startswith("//# sourceMappingURL=")]
-    if len(kept) != len(lines):
-        path.write_text("".join(kept))
+    text = path.read_text()
+    kept = _SOURCE_MAP.sub("", text)
+    if kept != text:
+        path.write_text(kept)
 
 
 def _adapt_interpreter(path: Path) -> None:
@@ -141,7 +146,7 @@ def main() -> None:
                     shutil.copytree(path, dest / target)
                 else:
                     shutil.copy2(path, dest / target)
-                    if target.endswith(".js"):
+                    if target.endswith((".js", ".css")):
                         _drop_source_map_lines(dest / target)
             (dest / "VERSION").write_text(pins[package] + "\n")
             (dest / "NOTICE").write_text(NOTICES[package])
