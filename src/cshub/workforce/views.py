@@ -8,7 +8,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from cshub.access.policy import access_person
 from cshub.audit.models import Outcome
 from cshub.audit.services import record
-from cshub.core.forms import add_service_errors
+from cshub.core.pages import form_page
 
 from . import policy, selectors, services
 from .choices import ConsultationStatus, Course
@@ -33,13 +32,14 @@ def _refuse(action: str, person_id=None) -> None:
     raise Http404("No such page")
 
 
-def _failed(action: str, person_id, errors) -> None:
-    record(
-        action=action,
-        outcome=Outcome.FAILED,
-        person_id=person_id,
-        details={"errors": sorted(errors)},
-    )
+def _saved(request: HttpRequest, message: str, to: str):
+    """What a saved form answers: the message, and on to `to` (a URL or URL name)."""
+
+    def done(_result) -> HttpResponse:
+        messages.success(request, message)
+        return redirect(to)
+
+    return done
 
 
 @require_GET
@@ -95,29 +95,25 @@ def training_new(request: HttpRequest) -> HttpResponse:
     is_post = request.method == "POST"
     if not policy.can_manage_training(request.user):
         _refuse("workforce.training.record_requested")
-    form = TrainingRecordForm(request.POST or None, staff=policy.staff_in_scope(request.user))
-    if is_post:
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.training_record_add(
-                    actor=request.user,
-                    user=data["user"],
-                    course=data["course"],
-                    completed_on=data["completed_on"],
-                    expires_on=data["expires_on"],
-                    provider=data["provider"],
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, "Training recorded.")
-                return redirect("workforce:training")
-        _failed("workforce.training.record_refused", None, form.errors)
-    else:
+    if not is_post:
         record(action="workforce.training.new_viewed")
-    return render(
-        request, "workforce/training_new.html", {"form": form}, status=400 if form.errors else 200
+    return form_page(
+        request,
+        form=TrainingRecordForm(request.POST or None, staff=policy.staff_in_scope(request.user)),
+        template="workforce/training_new.html",
+        context={},
+        save=lambda data: services.training_record_add(
+            actor=request.user,
+            user=data["user"],
+            course=data["course"],
+            completed_on=data["completed_on"],
+            expires_on=data["expires_on"],
+            provider=data["provider"],
+        ),
+        failed_action="workforce.training.record_refused",
+        obj=None,
+        person_id=None,
+        done=_saved(request, "Training recorded.", "workforce:training"),
     )
 
 
@@ -150,38 +146,32 @@ def consultation_new(request: HttpRequest) -> HttpResponse:
         person, _ = access_person(request.user, person_id, action=action)
     elif action:
         record(action=action)
-    form = ConsultationForm(
-        request.POST or None,
-        hsb_staff=policy.hsb_staff(),
-        initial={"offered_by": request.user.pk, "offered_on": timezone.localdate()},
+    back = (
+        reverse("people:detail", args=[person.id]) + "#hsb-consultations"
+        if person is not None
+        else "workforce:consultations"
     )
-    if is_post:
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.hsb_consultation_record(
-                    actor=request.user,
-                    person=person,
-                    offered_on=data["offered_on"],
-                    offered_by=data["offered_by"],
-                    offered_to_agency=data["offered_to_agency"],
-                    offered_to_name=data["offered_to_name"],
-                    status=data["status"],
-                    notes=data["notes"],
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, "HSB consultation recorded.")
-                if person is not None:
-                    return redirect(
-                        reverse("people:detail", args=[person.id]) + "#hsb-consultations"
-                    )
-                return redirect("workforce:consultations")
-        _failed("workforce.consultation.record_refused", person.pk if person else None, form.errors)
-    return render(
+    return form_page(
         request,
-        "workforce/consultation_new.html",
-        {"form": form, "person": person},
-        status=400 if form.errors else 200,
+        form=ConsultationForm(
+            request.POST or None,
+            hsb_staff=policy.hsb_staff(),
+            initial={"offered_by": request.user.pk, "offered_on": timezone.localdate()},
+        ),
+        template="workforce/consultation_new.html",
+        context={"person": person},
+        save=lambda data: services.hsb_consultation_record(
+            actor=request.user,
+            person=person,
+            offered_on=data["offered_on"],
+            offered_by=data["offered_by"],
+            offered_to_agency=data["offered_to_agency"],
+            offered_to_name=data["offered_to_name"],
+            status=data["status"],
+            notes=data["notes"],
+        ),
+        failed_action="workforce.consultation.record_refused",
+        obj=None,
+        person_id=person.pk if person else None,
+        done=_saved(request, "HSB consultation recorded.", back),
     )
