@@ -18,8 +18,8 @@ from django.db.models import Q
 
 from cshub.core.models import ChildPopulation, PopulationDimension
 from cshub.core.services import PopulationRow, population_load
-from cshub.core.vocab import CHILD_AGE_BANDS, Sex
-from cshub.people.models import Address, Person
+from cshub.core.vocab import AGE_BANDS, Sex
+from cshub.people.models import CHILD_AGE_LIMIT, Address, Person, age_on, born_by
 
 from .extensions import Extension
 
@@ -27,25 +27,9 @@ CHILDREN_PER_SCALE = 50_000
 SOURCE = "Synthetic: the demo borough's own children, scaled (not official statistics)"
 
 
-def _years_before(day, years):
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:
-        return day.replace(year=day.year - years, day=28)
-
-
-def _band(dob, today) -> str | None:
-    for label, youngest in reversed(
-        (
-            (CHILD_AGE_BANDS[0], 0),
-            (CHILD_AGE_BANDS[1], 10),
-            (CHILD_AGE_BANDS[2], 14),
-            (CHILD_AGE_BANDS[3], 16),
-        )
-    ):
-        if dob <= _years_before(today, youngest):
-            return label
-    return None  # fmt: skip
+def _band(dob, today) -> str:
+    age = age_on(dob, today)
+    return next(label for label, youngest in reversed(AGE_BANDS) if age >= youngest)
 
 
 def run(borough) -> None:
@@ -54,7 +38,7 @@ def run(borough) -> None:
         Person.objects.filter(
             merged_into__isnull=True,
             date_of_birth__isnull=False,
-            date_of_birth__gt=_years_before(today, 18),
+            date_of_birth__gt=born_by(today, CHILD_AGE_LIMIT),
             date_of_birth__lte=today,
         )
         .order_by("pk")

@@ -34,9 +34,9 @@ from cshub.core.vocab import (
     Sex,
     VulnerabilityFactor,
 )
-from cshub.people.models import CaseHarm, Person, Vulnerability
+from cshub.people.models import CHILD_AGE_LIMIT, CaseHarm, Person, Vulnerability, born_by
 
-from .selectors import AGE_BANDS, NOT_RECORDED, _years_before, age_band, home_ward
+from .selectors import AGE_BANDS, NOT_RECORDED, age_band, home_ward
 
 # The harms of the exploitation response (the same as interventions' EXPLOITATION_HARMS).
 EXPLOITATION_RESPONSE = (HarmType.CCE, HarmType.CSE)
@@ -69,10 +69,9 @@ def _open_harms(on: date) -> QuerySet[CaseHarm]:
 
 def cohort(on: date) -> QuerySet[Person]:
     """The children open to the exploitation response on `on`."""
-    eighteen = _years_before(on, 18)
     return Person.objects.filter(
         merged_into__isnull=True,
-        date_of_birth__gt=eighteen,
+        date_of_birth__gt=born_by(on, CHILD_AGE_LIMIT),
         pk__in=_open_harms(on).values("case__person"),
     )
 

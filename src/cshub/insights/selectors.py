@@ -30,7 +30,7 @@ from django.utils import timezone
 from cshub.access.policy import people_visible_to
 from cshub.core import clocks, vocab
 from cshub.core.vocab import Ethnicity, Sex
-from cshub.people.models import Address, Allocation
+from cshub.people.models import Address, Allocation, born_by
 
 from . import periods
 from .kpis import KPIS, Counted, Kpi, Result
@@ -161,14 +161,6 @@ def dimensions_for(kpi: Kpi, period: periods.Period, now=None) -> dict[str, str]
     return out
 
 
-def _years_before(day: date, years: int) -> date:
-    """The same day `years` earlier (29 February becomes the 28th)."""
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:
-        return day.replace(year=day.year - years, day=28)
-
-
 def _path(person: str, field: str) -> str:
     """`field` on the person a row is about ("" when the rows are people)."""
     return f"{person}__{field}" if person else field
@@ -179,8 +171,8 @@ def age_band(person: str, end: date):
     dob = _path(person, "date_of_birth")
     whens = [When(**{f"{dob}__isnull": True}, then=Value(NOT_RECORDED))]
     for label, youngest in reversed(AGE_BANDS[1:]):
-        born_by = _years_before(end, youngest)
-        whens.append(When(**{f"{dob}__lte": born_by}, then=Value(label)))
+        born_by_then = born_by(end, youngest)
+        whens.append(When(**{f"{dob}__lte": born_by_then}, then=Value(label)))
     return Case(*whens, default=Value(AGE_BANDS[0][0]), output_field=CharField())
 
 

@@ -36,6 +36,16 @@ def age_on(born: date, on: date) -> int:
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
+def born_by(on: date, age: int) -> date:
+    """The latest birthday of someone `age` or older on `on` (`age_on(born, on) >= age` exactly
+    when `born <= born_by(on, age)`): for filtering ages in the database. A 29 February `on`
+    gives the 28th in a year that has none."""
+    try:
+        return on.replace(year=on.year - age)
+    except ValueError:
+        return on.replace(year=on.year - age, day=28)
+
+
 class Person(BaseModel):
     """One human, whatever their part: child, young adult, parent/carer, peer, adult of concern."""
 
