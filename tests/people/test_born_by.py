@@ -1,4 +1,4 @@
-"""`born_by(on, age)` is the database's side of `age_on`: born on or before it, that age or older."""
+"""`born_by(on, age)` is the database side of `age_on`: born on or before it, that age or older."""
 
 from __future__ import annotations
 
