@@ -103,10 +103,12 @@ def test_a_bad_period_says_why_and_shows_the_last_quarter(clients):
     assert _last("insights.dashboard.viewed").details["bad_period"] is True
 
 
-def test_an_unknown_kpi_is_a_404_and_audited(clients):
-    response = clients["cypf_manager"].get(reverse("insights:kpi", kwargs={"key": "no_such"}))
+@pytest.mark.parametrize("name", ["insights:kpi", "insights:records"])
+def test_an_unknown_kpi_is_a_404_and_audited(clients, name):
+    response = clients["cypf_manager"].get(reverse(name, kwargs={"key": "no_such"}))
     assert response.status_code == 404
-    assert _last("insights.kpi.viewed").outcome == Outcome.DENIED
+    event = AuditEvent.objects.latest("seq")
+    assert event.outcome == Outcome.DENIED and event.details["kpi"] == "no_such"
 
 
 def test_the_kpi_page_shows_definition_trend_and_breakdowns(clients, assessed):

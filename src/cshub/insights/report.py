@@ -197,8 +197,7 @@ def build(period: periods.Period, *, now: datetime | None = None, charts: bool =
             kpi, previous.figure.value if previous else None, trend[-1].figure.value
         )
         breakdowns = []
-        for dimension, label in selectors.dimensions_for(kpi, period, now).items():
-            rows = selectors.breakdown(kpi, period.start, period.end, dimension, now)
+        for dimension, label, rows in selectors.breakdowns(kpi, period, now):
             breakdowns.append(
                 Breakdown(
                     dimension,

@@ -149,10 +149,13 @@ def moved_the_right_way(kpi: Kpi, before: float | None, after: float | None) -> 
 # --- breakdowns ---------------------------------------------------------------------------------
 
 
-def dimensions_for(kpi: Kpi, period: periods.Period, now=None) -> dict[str, str]:
+def dimensions_for(
+    kpi: Kpi, period: periods.Period, now=None, *, counted: Counted | None = None
+) -> dict[str, str]:
     """{key: label} of the breakdowns this KPI offers: the KPI's own, and those about a child
-    when it counts children's records (team always)."""
-    counted = kpi.counted(period.start, period.end, now)
+    when it counts children's records (team always). `counted`: the KPI's `Counted` for the
+    period, when the caller has it already."""
+    counted = counted or kpi.counted(period.start, period.end, now)
     out = {key: label for key, (label, _) in counted.dimensions.items()}
     if counted.person is not None:
         out |= DIMENSIONS
@@ -239,13 +242,15 @@ def _order(dimension: str, rows: list[Row]) -> list[Row]:
     return sorted(rows, key=lambda r: (r.group == NOT_RECORDED, r.group.lower()))
 
 
-def breakdown(kpi: Kpi, start: date, end: date, dimension: str, now=None) -> list[Row]:
+def breakdown(
+    kpi: Kpi, start: date, end: date, dimension: str, now=None, *, counted: Counted | None = None
+) -> list[Row]:
     """The KPI's numerator and denominator in each group of `dimension`, in one grouped query.
     For the breakdowns about the child (age band, sex, ethnicity, ward, team) each counted unit
     falls in one group, so the groups add up to the figure (tested). A KPI's own breakdowns
     (e.g. kind of activity) may count one child in two groups."""
     period = periods.between(start, end)
-    counted = kpi.counted(start, end, now)
+    counted = counted or kpi.counted(start, end, now)
     expression = _expression(counted, dimension, period)
     if expression is None:
         raise ValueError(f"{kpi.title} has no breakdown by {dimension}.")
@@ -275,6 +280,16 @@ def breakdown(kpi: Kpi, start: date, end: date, dimension: str, now=None) -> lis
             row = Row(row.group, old.numerator + row.numerator, den)
         merged[row.group] = row
     return _order(dimension, [r for r in merged.values() if r.numerator or r.denominator])
+
+
+def breakdowns(kpi: Kpi, period: periods.Period, now=None) -> list[tuple[str, str, list[Row]]]:
+    """(dimension, label, rows) for every breakdown the KPI offers, the KPI's rows described
+    once (its exclusions can cost queries of their own)."""
+    counted = kpi.counted(period.start, period.end, now)
+    return [
+        (dimension, label, breakdown(kpi, period.start, period.end, dimension, counted=counted))
+        for dimension, label in dimensions_for(kpi, period, counted=counted).items()
+    ]
 
 
 # --- drill-down ----------------------------------------------------------------------------------

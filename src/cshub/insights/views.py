@@ -125,8 +125,7 @@ def kpi_detail(request: HttpRequest, key: str) -> HttpResponse:
     fig = selectors.figure(kpi, period, now)
     trend = selectors.trend(kpi, period, TREND_QUARTERS, now)
     breakdowns = []
-    for dimension, label in selectors.dimensions_for(kpi, period, now).items():
-        groups = selectors.breakdown(kpi, period.start, period.end, dimension, now)
+    for dimension, label, groups in selectors.breakdowns(kpi, period, now):
         breakdowns.append(
             {
                 "key": dimension,
