@@ -193,6 +193,79 @@ def test_names_written_the_other_way_round_are_not_a_contradiction():
     assert engine.contradicts(a, swapped | {"given_name": "ruby", "family_name": "wasley"})
 
 
+def test_names_half_written_the_other_way_round_are_neither_twins_nor_siblings():
+    """One record's given name as the other's family name, the other name mistyped or another
+    (FEBRL4's "Chloe Ryan" and "Ryna Chloe"): one person, not twins, not siblings."""
+    chloe = {
+        "given_name": "chloe",
+        "family_name": "ryan",
+        "date_of_birth": "2011-07-12",
+        "address": "53 york street",
+    }
+    ryna = chloe | {"given_name": "ryna", "family_name": "chloe"}
+    assert not likely_twins(chloe, ryna) and not engine.contradicts(chloe, ryna)
+    # Twins share a family name, not one's given name as the other's family name.
+    assert likely_twins(chloe, chloe | {"given_name": "ruby"})
+    # Amira Chaudhry written the other way round, and her sister Inaya, with one UPN copied:
+    # only the family name is shared, so that is still a contradiction, and at one birthday
+    # still twins.
+    amira = {"given_name": "chaudhry", "family_name": "amira", "date_of_birth": "2019-09-04"}
+    inaya = {"given_name": "inaya", "family_name": "chaudhry", "date_of_birth": "2017-06-29"}
+    assert engine.contradicts(amira, inaya)
+    home = {"address": "32 willow street", "date_of_birth": "2019-09-04"}
+    assert likely_twins(amira | home, inaya | home)
+    rows = [
+        person("h1", "Chloe", "Ryan", "2011-07-12", sex="F", address="53 York Street"),
+        person("h2", "Ryna", "Chloe", "2011-07-12", sex="F", address="53 York Street"),
+        person("h3", "Harrison", "Capurso", "2010-02-03", postcode="S75 1AA"),
+        person("h4", "Capurso", "Harisson", "2010-02-03", postcode="S75 1AA"),
+    ]
+    result = link(frame(rows), thresholds=THRESHOLDS, floor=0.0)
+    assert {("h1", "h2"), ("h3", "h4")} <= _pairs(result, "link")
+    labels = engine.level_labels(result.model_json)["family_name"]
+    by_pair = result.pairs.set_index(["left_id", "right_id"])
+    assert labels[by_pair.loc[("h1", "h2"), "gamma_family_name"]].startswith("written as")
+    assert not by_pair["twins"].any()
+
+
+def test_two_neighbouring_digits_swapped_in_a_date_of_birth_are_a_typo():
+    assert engine._dob_close("1937-04-16", "1973-04-16")  # a year's digits swapped
+    assert engine._dob_close("2012-11-13", "2012-11-31")
+    assert engine._dob_close("2012-11-13", "2012-11-14")  # one digit changed, as before
+    assert not engine._dob_close("2012-11-13", "2012-12-31")
+    jack = {"given_name": "jack", "date_of_birth": "2012-11-13"}
+    assert not engine.contradicts(jack, {"given_name": "jsk", "date_of_birth": "2012-11-31"})
+    assert engine.contradicts(jack, {"given_name": "ruby", "date_of_birth": "2014-02-01"})
+    rows = [
+        person("t1", "Hayden", "Thredgold", "2012-04-16", address="7 Calder Road"),
+        person("t2", "Hayden", "Thredgold", "2012-04-61", address="7 Calder Road"),
+    ]
+    result = link(frame(rows), thresholds=THRESHOLDS, floor=0.0)
+    labels = engine.level_labels(result.model_json)["date_of_birth"]
+    assert labels[result.pairs["gamma_date_of_birth"].iloc[0]].startswith("one typo")
+
+
+def test_without_holds_twins_siblings_and_contradictions_are_decided_by_probability():
+    rows = [
+        *SMALL,
+        person("c1", "Aaron", "Gill", "2011-01-01", nhs_number=NHS_B),
+        person("c2", "Zofia", "Gill", "2004-09-30", nhs_number=NHS_B, sex="F"),
+    ]
+    held = link(frame(rows), thresholds=THRESHOLDS).pairs.set_index(["left_id", "right_id"])
+    alone = link(frame(rows), thresholds=THRESHOLDS, holds=False).pairs.set_index(
+        ["left_id", "right_id"]
+    )
+    assert held.loc[("a3", "a4"), "decision"] == "review"  # likely twins
+    assert held.loc[("c1", "c2"), "method"] == "contradicted_identifier"
+    twins = alone.loc[("a3", "a4")]
+    assert twins["twins"] and twins["decision"] == "link"  # still marked, but not held
+    assert twins["match_probability"] == held.loc[("a3", "a4"), "match_probability"] >= 0.95
+    rule = alone.loc[("c1", "c2")]
+    assert rule["method"] == "deterministic_nhs_number" and rule["decision"] == "link"
+    same = ["match_probability", "decision"]
+    assert alone.loc[("a1", "a2"), same].tolist() == held.loc[("a1", "a2"), same].tolist()
+
+
 def test_a_strong_contradiction_sends_a_shared_identifier_to_review():
     rows = [
         person("c1", "Aaron", "Gill", "2011-01-01", nhs_number=NHS_B),
@@ -283,6 +356,12 @@ def test_link_files_deduplicates_one_file(tmp_path):
     call_command("link-files", str(src), "--out", str(out), stderr=err)
     assert _read(out) == [("a1", "a2"), ("a10", "a9"), ("a5", "a6")]
     assert "held back" in err.getvalue()  # the twins
+    everything = tmp_path / "all.csv"
+    err = io.StringIO()
+    call_command("link-files", str(src), "--out", str(everything), "--no-holds", stderr=err)
+    # The twins' own probability (above the threshold) decides them: written.
+    assert _read(everything) == [("a1", "a2"), ("a10", "a9"), ("a3", "a4"), ("a5", "a6")]
+    assert "held back" not in err.getvalue()
 
 
 def test_link_files_links_two_files(tmp_path):
@@ -392,6 +471,10 @@ def test_twins_and_contradictions_column_wise_agree_with_the_rules():
         person("w5", "Will", "Ormond", "2012-06-10", postcode=None, address="4 Mill Lane"),
         person("w6", "Liam", "Ormond", "2012-06-10", postcode=None, address="4 mill lane"),
         person("w7", "Jake", "Ormond", "2012-10-06", postcode="S71 3CD", address="4 Mill Lane"),
+        person("w8", "Ormond", "Jakc", "2012-06-10", postcode="S71 3CD", address="4 Mill Lane"),
+        person("w9", "Jack", "Ormond", "2012-06-01", postcode="S71 3CD", address="4 Mill Lane"),
+        person("w10", "Ruby", "Ormond", "2021-06-10", postcode="S71 3CD", address="4 Mill Lane"),
+        person("w11", "Ormond", "Ruby", "2012-06-10", postcode="S71 3CD", address="4 Mill Lane"),
     ]
     prepared = engine.prepare(frame(rows))
     records = prepared.set_index("record_id").to_dict("index")

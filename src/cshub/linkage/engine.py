@@ -8,19 +8,21 @@ Two stages, on the "standard person" columns (`STANDARD_COLUMNS`):
    not linked: it goes to review.
 2. Splink (probabilistic, Fellegi-Sunter), fitted to the data without labels: names compared
    exactly (with term frequencies, so a rare name counts for more), by nickname root, by
-   Jaro-Winkler similarity and by Metaphone; given and family name written the other way round;
-   hyphenated surnames; dates of birth exactly, with day and month swapped, with a one-character
-   typo, or in the same year; postcode by unit, sector and district; address by its numbers and
-   street (a neighbour on the same street is not the same home); sex; NHS number and UPN *as
-   given* (valid or not: a mistyped number is still evidence), the same, a slip of one or two
-   characters, or different.
+   Jaro-Winkler similarity and by Metaphone; given and family name written the other way round
+   (both, or one record's given name as the other's family name); hyphenated surnames; dates of
+   birth exactly, with day and month swapped, one keystroke apart (two neighbouring digits
+   swapped included), or in the same year; postcode by unit, sector and district; address by
+   its numbers and street (a neighbour on the same street is not the same home); sex; NHS
+   number and UPN *as given* (valid or not: a mistyped number is still evidence), the same, a
+   slip of one or two characters, or different.
 
 Each pair gets a match probability; `decide` turns it into link / review / new person with the
 two thresholds (settings). Likely twins (same date of birth and address or postcode, different
 given names; a rare one-keystroke variant of a common name counts as a typo, not another name;
 no NHS number or UPN in common, twins having one each) never link automatically: they go to
 review, however high the probability. So do sibling-like pairs (given names not alike, nor
-written the other way round, and dates of birth more than a typo apart).
+written the other way round, and dates of birth more than a typo apart). `link(holds=False)`
+leaves those holds out, for files with no families in them (`link-files --no-holds`).
 
 Pure pandas + DuckDB: no Django models here, so analysts can use it on files
 (`cshub link-files`) and the benchmarks can run it in-process. Splink's other backends (Spark)
@@ -322,10 +324,12 @@ def _jw(column: str, threshold: float, label: str, m: float, u: float):
     )
 
 
-def cll_levenshtein(column: str, distance: int, label: str, m: float, u: float):
+def _damerau_levenshtein(column: str, distance: int, label: str, m: float, u: float):
+    """Damerau-Levenshtein within `distance`: a character changed, added or dropped, or two
+    neighbours swapped (1973 for 1937). Dearer than Levenshtein, but dates are short."""
     import splink.comparison_level_library as cll
 
-    return cll.LevenshteinLevel(column, distance).configure(
+    return cll.DamerauLevenshteinLevel(column, distance).configure(
         m_probability=m, u_probability=u, label_for_charts=label
     )
 
@@ -455,6 +459,13 @@ def comparisons() -> list:
                 0.02,
                 0.0001,
             ),
+            _level(  # frequency-adjusted like an exact family name: a common name, less
+                "given_name_l = family_name_r OR family_name_l = given_name_r",
+                "written as the other's given name (the other name mistyped or another)",
+                0.02,
+                0.0005,
+                tf_column="family_name",
+            ),
             _jw("family_name", 0.80, "similar", 0.01, 0.02),
             _else(0.01, 0.97),
         ],
@@ -471,7 +482,9 @@ def comparisons() -> list:
             _null("date_of_birth"),
             _level("date_of_birth_l = date_of_birth_r", "exact", 0.90, 0.0003),
             _level(swap, "day and month swapped", 0.03, 0.00001),
-            cll_levenshtein("date_of_birth", 1, "one typo", 0.04, 0.001),
+            _damerau_levenshtein(
+                "date_of_birth", 1, "one typo, or two neighbouring digits swapped", 0.04, 0.001
+            ),
             _level("birth_year_l = birth_year_r", "same year", 0.02, 0.05),
             _else(0.01, 0.9487),
         ],
@@ -625,14 +638,16 @@ def _train(linker, n_records: int, *, seed: int | None = None) -> bool:
 
 
 def _dob_close(a, b) -> bool:
-    """Equal, day/month swapped, or one character apart."""
+    """Equal, day/month swapped, or one keystroke apart: a character changed, added or dropped,
+    or two neighbouring digits swapped (1937 for 1973, 13 for 31), as the model's "one typo"
+    level counts them."""
     if not a or not b:
         return True  # nothing to contradict
     if a == b:
         return True
     if len(a) == len(b) == 10 and a[:5] == b[:5] and a[5:7] == b[8:10] and a[8:10] == b[5:7]:
         return True
-    return len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) <= 1
+    return jellyfish.damerau_levenshtein_distance(a, b) <= 1
 
 
 def _given_alike(a, b) -> bool:
@@ -644,8 +659,15 @@ def _given_alike(a, b) -> bool:
 
 
 def _names_swapped(a_given, a_family, b_given, b_family) -> bool:
-    """One record's given name is the other's family name: names written the other way round."""
-    return bool(a_given and a_given == b_family) or bool(a_family and a_family == b_given)
+    """Names written the other way round: one record's given name is the other's family name,
+    and the other two names are alike too, or one of them is missing ("Chloe Ryan" and "Ryna
+    Chloe"). Not when the other two names differ: "Chaudhry Amira" (Amira Chaudhry, written the
+    other way round) and her sister Inaya Chaudhry share only the family name."""
+    if a_given and a_given == b_family:
+        return _given_alike(a_family, b_given)
+    if a_family and a_family == b_given:
+        return _given_alike(a_given, b_family)
+    return False
 
 
 def contradicts(left: dict, right: dict) -> bool:
@@ -703,8 +725,8 @@ def likely_twins(left: dict, right: dict, name_counts=None) -> bool:
     if not same_home:
         return False
     a, b = left.get("given_name"), right.get("given_name")
-    if a and a == right.get("family_name") and b and b == left.get("family_name"):
-        return False  # the same names written the other way round
+    if _names_swapped(a, left.get("family_name"), b, right.get("family_name")):
+        return False  # the names written the other way round
     if not (a and b) or a == b or root_name(a.split()[0]) == root_name(b.split()[0]):
         return False
     for column in ("nhs_number_given", "upn_given"):  # twins have an identifier each
@@ -800,7 +822,7 @@ def _twins(
 ) -> np.ndarray:
     """`likely_twins` for every pair, column-wise: same date of birth and home (address or
     postcode), both given names present and different (not even the same nickname root), and
-    not the same two names written the other way round."""
+    not names written the other way round (`_names_swapped`)."""
     fields = ["record_id", "date_of_birth", "address", "postcode", "given_name", "family_name"]
     fields += ["given_root", "nhs_number_given", "upn_given"]
     lrec = pairs[["left_id"]].merge(
@@ -819,21 +841,16 @@ def _twins(
 
     a, b = col(lrec, "given_name"), col(rrec, "given_name")
     named = pd.notna(a) & pd.notna(b)
-    swapped = (
-        named
-        & pd.notna(col(rrec, "family_name"))
-        & pd.notna(col(lrec, "family_name"))
-        & (a == col(rrec, "family_name"))
-        & (b == col(lrec, "family_name"))
-    )
     twins = (
         same("date_of_birth")
         & (same("address") | same("postcode"))
         & named
-        & ~swapped
         & ~(a == b)
         & ~same("given_root")
     )
+    at = np.flatnonzero(twins)  # the few candidates: names written the other way round?
+    fa, fb = col(lrec, "family_name")[at], col(rrec, "family_name")[at]
+    twins[at] = [not _names_swapped(*names) for names in zip(a[at], fa, b[at], fb, strict=True)]
     for column in ("nhs_number_given", "upn_given"):  # twins have an identifier each
         at = np.flatnonzero(twins)
         ids = zip(col(lrec, column)[at], col(rrec, column)[at], strict=True)
@@ -926,11 +943,15 @@ def link(
     thresholds: Thresholds,
     floor: float | None = None,
     model: dict | None = None,
+    holds: bool = True,
 ) -> Result:
     """Score every candidate pair of `left` with `right` (or within `left` when `right` is None)
     and decide each. `floor`: leave out pairs scoring below it (default: the lower threshold).
     `model`: a model saved by an earlier run (`Result.model_json`) to score with as it is,
-    instead of fitting one to these records."""
+    instead of fitting one to these records. `holds=False` decides by the rules and the match
+    probability alone: likely twins, sibling-like pairs and a shared identifier that other
+    fields contradict are linked like any other pair (`link-files --no-holds`, for files
+    without families in them; the hub itself always holds them for review)."""
     floor = thresholds.lower if floor is None else floor
     lp = prepare(left)
     rp = prepare(right) if right is not None else None
@@ -969,7 +990,7 @@ def link(
         merged = pairs.merge(
             rules[[*key, "contradicted", "method"]], on=key, how="outer", suffixes=("", "_rule")
         )
-        contradicted = merged["contradicted"].eq(True)
+        contradicted = merged["contradicted"].eq(True) & holds
         sure = merged["method_rule"].notna() & ~contradicted
         merged.loc[sure, "match_probability"] = 1.0
         merged.loc[sure, "method"] = merged.loc[sure, "method_rule"]
@@ -1000,7 +1021,8 @@ def link(
     # A shared valid identifier outweighs looking like twins (twins have their own NHS
     # numbers); a probabilistic match between likely twins never links by itself.
     held = (twins & (method == "probabilistic")) | (method == "contradicted_identifier")
-    if HOLD_SIBLING_LIKE:  # different given names *and* dates of birth: siblings, not one child
+    held &= holds
+    if holds and HOLD_SIBLING_LIKE:  # given names *and* dates of birth differ: siblings
         check = np.flatnonzero((decision == "link") & (method == "probabilistic") & ~held)
         held[check] = _sibling_like(pairs.iloc[check], lp, rp if rp is not None else lp)
     decision[(decision == "link") & held] = "review"

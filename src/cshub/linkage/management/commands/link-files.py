@@ -1,9 +1,10 @@
-"""cshub link-files LEFT.csv [RIGHT.csv] --out pairs.csv [--threshold P]
+"""cshub link-files LEFT.csv [RIGHT.csv] --out pairs.csv [--threshold P] [--no-holds]
 
 Links two standard person CSVs, or deduplicates one, with the linkage engine (deterministic
 NHS number / UPN rules, then Splink). Writes left_id,right_id,match_probability for the pairs it
 judges to be the same person: at or above the threshold (default the upper threshold,
-CSHUB_LINKAGE_UPPER), never likely twins or pairs whose shared identifier is contradicted.
+CSHUB_LINKAGE_UPPER), never likely twins, sibling-like pairs or pairs whose shared identifier
+is contradicted (they need a person to look), unless --no-holds.
 Reads and writes files only: nothing enters the database.
 """
 
@@ -65,6 +66,13 @@ class Command(BaseCommand):
             help="match probability at or above which a pair is written (default: "
             "CSHUB_LINKAGE_UPPER)",
         )
+        parser.add_argument(
+            "--no-holds",
+            action="store_true",
+            help="decide by the rules and the match probability alone: likely twins, "
+            "sibling-like pairs and contradicted identifiers are written like any other pair "
+            "(only for files with no families in them)",
+        )
 
     def handle(self, *args, **options):
         upper = settings.CSHUB_LINKAGE_UPPER
@@ -80,6 +88,7 @@ class Command(BaseCommand):
                 upper=threshold, lower=min(settings.CSHUB_LINKAGE_LOWER, threshold)
             ),
             floor=threshold,
+            holds=not options["no_holds"],
         )
         judged = result.pairs[result.pairs["decision"] == "link"]
         out = options["out"]
@@ -92,7 +101,8 @@ class Command(BaseCommand):
         self.stderr.write(
             f"{len(judged)} pair(s) written to {out}"
             + (
-                f"; {held} more held back (likely twins or a contradicted identifier)"
+                f"; {held} more held back (likely twins, sibling-like, or a contradicted "
+                "identifier)"
                 if held
                 else ""
             )
