@@ -27,6 +27,9 @@ from the data loaded to the pairs returned, and the process's peak resident memo
 Each quality result is precision, recall and F1 of the pairs judged the same person (cshub:
 decision "link"; baseline: match probability at or above the same upper threshold) against the
 ground truth. Timings are ratios to the baseline in the same run: machines here are shared.
+FEBRL4 and the UK extracts also report `cshub_without_holds`: the engine with likely twins,
+sibling-like pairs and contradicted identifiers decided by probability like any other pair
+(`link(holds=False)`), so what holding them for review costs or gains is measured.
 """
 
 from __future__ import annotations
@@ -181,10 +184,10 @@ def reference_pairs(a, b, variant: str = "published", threshold=UPPER) -> set:
     }
 
 
-def cshub_pairs(left, right=None):
+def cshub_pairs(left, right=None, holds=True):
     from cshub.linkage.engine import Thresholds, link
 
-    result = link(left, right, thresholds=Thresholds(upper=UPPER, lower=0.5))
+    result = link(left, right, thresholds=Thresholds(upper=UPPER, lower=0.5), holds=holds)
     judged = result.pairs[result.pairs["decision"] == "link"]
     return {
         _key(a, b, right is None)
@@ -261,6 +264,8 @@ def _child(which: str, data: str, out) -> None:
     start = time.perf_counter()
     if which == "cshub":
         found, trained = cshub_pairs(left, right)
+    elif which == "cshub_without_holds":
+        found, trained = cshub_pairs(left, right, holds=False)
     elif which.startswith("reference:"):
         found, trained = reference_pairs(left, right, which.split(":", 1)[1]), None
     else:
@@ -290,7 +295,10 @@ def _measure(which: str, left, right) -> tuple[set, bool | None, float, int]:
     return set(found), trained, seconds, peak
 
 
-def compare(name, left, right, truth) -> dict:
+def compare(name, left, right, truth, without_holds=False) -> dict:
+    """cshub against plain Splink on one data set; with `without_holds`, also the engine with
+    its safeguarding holds off (`link(holds=False)`): what the rules and the model alone give,
+    and so what holding likely twins and sibling-like pairs for review costs here."""
     ours, trained, ours_s, ours_mem = _measure("cshub", left, right)
     base, _, base_s, base_mem = _measure("baseline", left, right)
     result = {
@@ -303,6 +311,9 @@ def compare(name, left, right, truth) -> dict:
         "peak_rss_mib": {"cshub": round(ours_mem / 2**20), "baseline": round(base_mem / 2**20)},
         "load_average_after": os.getloadavg(),
     }
+    if without_holds:
+        alone, _, _, _ = _measure("cshub_without_holds", left, right)
+        result["cshub_without_holds"] = quality(alone, truth)
     print(name, json.dumps(result), flush=True)
     return result
 
@@ -379,6 +390,7 @@ def main(argv=None) -> int:
             _read(febrl / "left.csv"),
             _read(febrl / "right.csv"),
             _truth_pairs(febrl / "truth_pairs.csv"),
+            without_holds=True,
         )
         if args.febrl_reference:
             results["febrl4_reference"] = febrl_reference(_truth_pairs(febrl / "truth_pairs.csv"))
@@ -392,6 +404,7 @@ def main(argv=None) -> int:
             _read(uk / "left.csv"),
             _read(uk / "right.csv"),
             _truth_pairs(uk / "truth_pairs.csv"),
+            without_holds=True,
         )
     if args.sweep:
         results["uk_thresholds"] = threshold_sweep(
