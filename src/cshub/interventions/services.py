@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from cshub.accounts.models import Agency
 from cshub.audit.services import record
+from cshub.core.days import check_past_day, long_date
 from cshub.core.vocab import HarmType
 from cshub.people.models import Case, Person
 
@@ -20,19 +21,6 @@ from .choices import ENDING_OUTCOMES, EteStatusKind, InterventionKind
 from .models import EteStatus, Intervention, InterventionHarm
 
 NOTE_MAX = 200
-
-
-def _day(d: date) -> str:
-    return f"{d.day} {d:%B %Y}"
-
-
-def _check_day(errors: dict, field: str, day: date | None, person: Person, what: str) -> None:
-    if day is None:
-        errors[field] = [f"Enter the date {what}."]
-    elif day > timezone.localdate():
-        errors[field] = ["This date is in the future: record it once it has happened."]
-    elif person.date_of_birth and day < person.date_of_birth:
-        errors[field] = ["This is before the young person was born."]
 
 
 def _lock(person: Person) -> None:
@@ -56,7 +44,9 @@ def ete_status_record(
     errors: dict = {}
     if status not in EteStatusKind.values:
         errors["status"] = ["Choose an education, employment or training status from the list."]
-    _check_day(errors, "from_date", from_date, person, "the status holds from")
+    check_past_day(
+        errors, "from_date", from_date, what="the status holds from", born=person.date_of_birth
+    )
     source_note = (source_note or "").strip()
     if len(source_note) > NOTE_MAX:
         errors["source_note"] = [f"Keep the source to {NOTE_MAX} characters or fewer."]
@@ -70,7 +60,7 @@ def ete_status_record(
             raise ValidationError(
                 {
                     "from_date": [
-                        f"A status is already recorded from {_day(from_date)} "
+                        f"A status is already recorded from {long_date(from_date)} "
                         f"({same_day.get_status_display()}). Each day holds one status."
                     ]
                 }
@@ -81,8 +71,8 @@ def ete_status_record(
                 {
                     "status": [
                         f"{person.full_name} is already recorded as "
-                        f"“{holding.get_status_display()}” on {_day(from_date)} (since "
-                        f"{_day(holding.from_date)}). Record a status when it changes."
+                        f"“{holding.get_status_display()}” on {long_date(from_date)} (since "
+                        f"{long_date(holding.from_date)}). Record a status when it changes."
                     ]
                 }
             )
@@ -130,7 +120,13 @@ def intervention_start(
     errors: dict = {}
     if kind not in InterventionKind.values:
         errors["kind"] = ["Choose a kind of intervention from the list."]
-    _check_day(errors, "started_on", started_on, person, "the intervention started")
+    check_past_day(
+        errors,
+        "started_on",
+        started_on,
+        what="the intervention started",
+        born=person.date_of_birth,
+    )
     if case is not None and case.person_id != person.pk:
         errors["case"] = ["That case is not this young person's."]
     provider_name = (provider_name or "").strip()
@@ -152,7 +148,7 @@ def intervention_start(
             raise ValidationError(
                 {
                     "started_on": [
-                        f"{InterventionKind(kind).label} starting on {_day(started_on)} is "
+                        f"{InterventionKind(kind).label} starting on {long_date(started_on)} is "
                         f"already recorded for {person.full_name}."
                     ]
                 }
@@ -202,19 +198,16 @@ def intervention_end(
         intervention = Intervention.objects.select_for_update().get(pk=intervention.pk)
         if intervention.ended_on is not None:
             raise ValidationError(
-                f"This intervention already ended on {_day(intervention.ended_on)} "
+                f"This intervention already ended on {long_date(intervention.ended_on)} "
                 f"({intervention.get_outcome_display().lower()}). Nothing has been changed."
             )
         errors: dict = {}
         if outcome not in ENDING_OUTCOMES:
             errors["outcome"] = ["Choose how the intervention ended."]
-        if ended_on is None:
-            errors["ended_on"] = ["Enter the date the intervention ended."]
-        elif ended_on > timezone.localdate():
-            errors["ended_on"] = ["This date is in the future: record the end once it happens."]
-        elif ended_on < intervention.started_on:
+        check_past_day(errors, "ended_on", ended_on, what="the intervention ended")
+        if "ended_on" not in errors and ended_on < intervention.started_on:
             errors["ended_on"] = [
-                f"It cannot end before it started ({_day(intervention.started_on)})."
+                f"It cannot end before it started ({long_date(intervention.started_on)})."
             ]
         if errors:
             raise ValidationError(errors)

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from cshub.accounts.models import Agency, User
 from cshub.audit.services import record
+from cshub.core.days import check_past_day, long_date
 from cshub.people.models import Person
 
 from .choices import ConsultationStatus, Course
@@ -18,10 +19,6 @@ from .models import HsbConsultation, TrainingRecord
 from .policy import hsb_staff
 
 TEXT_MAX = 200
-
-
-def _day(d: date) -> str:
-    return f"{d.day} {d:%B %Y}"
 
 
 def _lock(user: User) -> None:
@@ -43,11 +40,8 @@ def training_record_add(
     errors: dict = {}
     if course not in Course.values:
         errors["course"] = ["Choose a course from the list."]
-    if completed_on is None:
-        errors["completed_on"] = ["Enter the date the course was completed."]
-    elif completed_on > timezone.localdate():
-        errors["completed_on"] = ["A course cannot be completed in the future."]
-    elif expires_on is not None and expires_on <= completed_on:
+    check_past_day(errors, "completed_on", completed_on, what="the course was completed")
+    if "completed_on" not in errors and expires_on is not None and expires_on <= completed_on:
         errors["expires_on"] = ["The expiry date must be after the completion date."]
     provider = (provider or "").strip()
     if len(provider) > TEXT_MAX:
@@ -66,7 +60,7 @@ def training_record_add(
                 {
                     "completed_on": [
                         f"{user} already has {Course(course).label} recorded as completed on "
-                        f"{_day(completed_on)}."
+                        f"{long_date(completed_on)}."
                     ]
                 }
             )
@@ -114,12 +108,14 @@ def hsb_consultation_record(
     before the child was born), an offer by someone not in the HSB service, no agency or
     practitioner, an unknown answer, and the same consultation recorded twice."""
     errors: dict = {}
-    if offered_on is None:
-        errors["offered_on"] = ["Enter the date the consultation was offered."]
-    elif offered_on > timezone.localdate():
-        errors["offered_on"] = ["This date is in the future: record the offer once it is made."]
-    elif person is not None and person.date_of_birth and offered_on < person.date_of_birth:
-        errors["offered_on"] = ["This is before the child was born."]
+    check_past_day(
+        errors,
+        "offered_on",
+        offered_on,
+        what="the consultation was offered",
+        born=person.date_of_birth if person is not None else None,
+        who="the child",
+    )
     if offered_by is None or not hsb_staff().filter(pk=offered_by.pk).exists():
         errors["offered_by"] = [
             "Consultations are offered by the HSB service: choose one of its staff."
@@ -149,7 +145,7 @@ def hsb_consultation_record(
         if twin.exists():
             raise ValidationError(
                 f"This consultation is already recorded: offered by {offered_by} to "
-                f"{offered_to_name} on {_day(offered_on)}. Nothing has been saved."
+                f"{offered_to_name} on {long_date(offered_on)}. Nothing has been saved."
             )
         consultation = HsbConsultation(
             offered_on=offered_on,
